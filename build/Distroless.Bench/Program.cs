@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Distroless.Base;
+using Distroless.Building;
+using Distroless.Caching;
+using Distroless.Debian;
+using Distroless.Http;
+using Distroless.Oci;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// Usage: build/bench [runs]   (default 5 runs per measurement; medians are reported)
+var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
+var root = FindRoot();
+var work = Path.Combine(Path.GetTempPath(), "distroless-bench", DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
+Directory.CreateDirectory(work);
+var report = new StringBuilder();
+void Report(string line)
+{
+    Console.WriteLine(line);
+    report.AppendLine(line);
+}
+
+var (mirror, securityMirror) = HostDefaults.ResolveMirrors(null, null, "bookworm", Environment.GetEnvironmentVariable);
+var version = System.Xml.Linq.XDocument.Load(Path.Combine(root, "build", "version.props")).Descendants("DistrolessSdkVersion").Single().Value;
+var nugetPackages = Path.Combine(work, "nuget-packages");
+var feed = Path.Combine(work, "feed");
+await Run("dotnet", ["pack", Path.Combine(root, "src", "Distroless.Sdk"), "-c", "Release", "-o", feed, "-p:PackageOutputPath=" + feed, "-v:q"], root);
+
+var sample = Path.Combine(work, "sample");
+Directory.CreateDirectory(sample);
+foreach (var file in Directory.GetFiles(Path.Combine(root, "samples", "HelloDistroless")))
+{
+    File.Copy(file, Path.Combine(sample, Path.GetFileName(file)));
+}
+
+File.WriteAllText(Path.Combine(sample, "Directory.Build.props"), $"<Project><PropertyGroup><DistrolessSdkVersion>{version}</DistrolessSdkVersion></PropertyGroup></Project>");
+File.WriteAllText(Path.Combine(sample, "nuget.config"), $"<configuration><packageSources><add key=\"bench\" value=\"{feed}\" /></packageSources></configuration>");
+var cache = Path.Combine(work, "cache");
+var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = nugetPackages, ["DISTROLESS_CACHE"] = cache, ["MSBUILDDISABLENODEREUSE"] = "1" };
+var archive = Path.Combine(work, "image.tar");
+string[] plain = ["publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "-nologo", "-v:q"];
+string[] distroless = [.. plain, "-p:PublishDistroless=true", "-p:ContainerArchiveOutputPath=" + archive];
+
+Report($"# Distroless.Sdk benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {runs} runs each, medians)");
+Report("");
+
+// 1. Warm publish overhead: nothing changed, every cache warm.
+await Run("dotnet", distroless, sample, environment);
+await Run("dotnet", plain, sample, environment);
+var plainTimes = await Time(runs, () => Run("dotnet", plain, sample, environment));
+var distrolessTimes = await Time(runs, () => Run("dotnet", distroless, sample, environment));
+var overhead = Median(distrolessTimes) - Median(plainTimes);
+Report("## Warm publish (no change)");
+Report($"| plain `dotnet publish` | {Median(plainTimes):F2} s |");
+Report($"| with `PublishDistroless=true` | {Median(distrolessTimes):F2} s |");
+Report($"| overhead | {overhead:F2} s ({Median(distrolessTimes) / Median(plainTimes):F2}x the plain publish; target ≤ 1 s) |");
+Report("");
+
+// 2. A one-line code change: what is rebuilt, and what it costs next to a plain publish of the same change.
+var program = Path.Combine(sample, "Program.cs");
+var original = File.ReadAllText(program);
+var change = 0;
+void Change() => File.WriteAllText(program, original + $"\nConsole.WriteLine(\"change: {++change}\");\n");
+var before = ReadLayers(archive);
+var plainChange = await Time(runs, async () => { Change(); await Run("dotnet", plain, sample, environment); });
+var layerChanges = new List<int>();
+var changedBytes = new List<long>();
+var distrolessChange = await Time(runs, async () =>
+{
+    var previous = ReadLayers(archive);
+    Change();
+    await Run("dotnet", distroless, sample, environment);
+    var next = ReadLayers(archive);
+    var changed = next.Where(l => !previous.Contains(l)).ToList();
+    layerChanges.Add(changed.Count);
+    changedBytes.Add(changed.Sum(l => l.Size));
+});
+Report("## Republish after a one-line code change");
+Report($"| plain `dotnet publish` | {Median(plainChange):F2} s |");
+Report($"| with `PublishDistroless=true` | {Median(distrolessChange):F2} s (overhead {Median(distrolessChange) - Median(plainChange):F2} s) |");
+Report($"| layers rebuilt per change | {string.Join(", ", layerChanges)} of {before.Count} (the app layer only) |");
+Report($"| bytes that changed | {changedBytes.Max() / 1024.0:F1} KiB of {before.Sum(l => l.Size) / 1e6:F1} MB |");
+Report("");
+
+// 3. Cold base generation (empty cache) against mmdebstrap --variant=extract of the same packages.
+var packages = DebianRelease.Bookworm.Packages.Concat(DebianRelease.Bookworm.IcuPackages).ToList();
+var ours = await Time(runs, async () =>
+{
+    var coldCache = Path.Combine(work, "cold-" + Guid.NewGuid().ToString("N"));
+    using var http = new HttpClient();
+    var blobs = new BlobCache(coldCache);
+    var client = new DebianArchiveClient(new HttpFetcher(http, NullLogger.Instance), blobs,
+        new InReleaseVerifier(DebianKeyring.Default, TimeProvider.System), TimeProvider.System, NullLogger.Instance);
+    await new BaseComposer(client, blobs, NullLogger.Instance).ComposeAsync(
+        new BaseRequest(DebianRelease.Bookworm, Platform.LinuxAmd64, new Uri(mirror), new Uri(securityMirror), IncludeIcu: true));
+    Directory.Delete(coldCache, recursive: true);
+});
+var mmdebstrap = await Time(runs, async () =>
+{
+    var target = Path.Combine(work, "mmdebstrap-" + Guid.NewGuid().ToString("N"));
+    await Run("mmdebstrap", ["--quiet", "--variant=extract", "--include=" + string.Join(',', packages), "bookworm", target,
+        $"deb {mirror} bookworm main", $"deb {mirror} bookworm-updates main", $"deb {securityMirror} bookworm-security main"], work);
+    Directory.Delete(target, recursive: true);
+});
+Report("## Cold base generation (bookworm amd64, 11 packages incl. ICU, empty cache)");
+Report($"| `mmdebstrap --variant=extract` | {Median(mmdebstrap):F2} s |");
+Report($"| Distroless.Sdk (download, verify, layer, compress) | {Median(ours):F2} s ({Median(ours) / Median(mmdebstrap):F2}x mmdebstrap; target < 1, aim 0.5) |");
+
+Directory.CreateDirectory(Path.Combine(root, "artifacts", "bench"));
+File.WriteAllText(Path.Combine(root, "artifacts", "bench", "results.md"), report.ToString());
+return 0;
+
+static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+
+static async Task<List<double>> Time(int runs, Func<Task> action)
+{
+    var times = new List<double>();
+    for (var i = 0; i < runs; i++)
+    {
+        var clock = Stopwatch.StartNew();
+        await action();
+        times.Add(clock.Elapsed.TotalSeconds);
+    }
+
+    return times;
+}
+
+static async Task Run(string file, string[] arguments, string directory, Dictionary<string, string>? environment = null)
+{
+    var start = new ProcessStartInfo(file) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+    foreach (var a in arguments)
+    {
+        start.ArgumentList.Add(a);
+    }
+
+    foreach (var (k, v) in environment ?? [])
+    {
+        start.Environment[k] = v;
+    }
+
+    using var process = Process.Start(start)!;
+    var output = process.StandardOutput.ReadToEndAsync();
+    var error = process.StandardError.ReadToEndAsync();
+    await process.WaitForExitAsync();
+    if (process.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed:\n{await output}\n{await error}");
+    }
+}
+
+static List<(string Digest, long Size)> ReadLayers(string archive)
+{
+    using var stream = File.OpenRead(archive);
+    using var tar = new System.Formats.Tar.TarReader(stream);
+    var files = new Dictionary<string, byte[]>();
+    while (tar.GetNextEntry() is { } entry)
+    {
+        if (entry.Name is "index.json" || entry.Name.StartsWith("blobs/sha256/", StringComparison.Ordinal))
+        {
+            if (entry.DataStream is null)
+            {
+                continue;
+            }
+
+            var buffer = new MemoryStream();
+            entry.DataStream.CopyTo(buffer);
+            files[entry.Name] = buffer.ToArray();
+        }
+    }
+
+    var index = JsonDocument.Parse(files["index.json"]).RootElement;
+    var manifest = JsonDocument.Parse(files["blobs/sha256/" + index.GetProperty("manifests")[0].GetProperty("digest").GetString()![7..]]).RootElement;
+    return manifest.GetProperty("layers").EnumerateArray()
+        .Select(l => (l.GetProperty("digest").GetString()!, l.GetProperty("size").GetInt64())).ToList();
+}
+
+static string FindRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Distroless.Sdk.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("repository root not found");
+}

@@ -1,0 +1,104 @@
+using System.Formats.Tar;
+using System.Text;
+using Distroless.Caching;
+using Distroless.Debian;
+using Distroless.Diagnostics;
+using Distroless.Layers;
+using Distroless.Oci;
+
+namespace Distroless.Base;
+
+/// <summary>
+/// Turns one verified .deb into one layer, the way dpkg would unpack it minus the scripts:
+/// the data entries that <see cref="PackageContentFilter"/> keeps, in the package's own order,
+/// with its own modes, owners and mtimes; plus <c>/var/lib/dpkg/status.d/&lt;name&gt;</c> (the
+/// control file, byte for byte) and <c>&lt;name&gt;.md5sums</c> filtered to the kept files, in the
+/// same layer so scanners that read one layer at a time still see the package.
+/// The result is cached by the .deb's SHA-256 and <see cref="Recipe"/>.
+/// </summary>
+public static class PackageLayer
+{
+    /// <summary>Bump when the layer a .deb becomes changes, so cached layers are rebuilt.</summary>
+    public const string Recipe = "deb-layer-v1";
+
+    public const string StatusDirectory = "var/lib/dpkg/status.d";
+
+    public static LayerBlob GetOrBuild(BlobCache cache, string debPath, PackageRecord package)
+    {
+        var key = $"{package.Sha256.Hex}-{Recipe}-gzip{Compression.ParallelGzipStream.DefaultLevel}";
+        if (cache.TryReadRecord<CachedLayer>("deb-layers", key, out var cached) && cache.Contains(Digest.Parse(cached.Digest)))
+        {
+            return cached.ToLayer();
+        }
+
+        var layer = Build(cache, debPath, package);
+        cache.WriteRecord("deb-layers", key, CachedLayer.From(layer));
+        return layer;
+    }
+
+    public static LayerBlob Build(BlobCache cache, string debPath, PackageRecord package)
+    {
+        var createdBy = $"distroless: debian package {package.Name} {package.Version} ({package.Architecture})";
+        try
+        {
+            return LayerBuilder.Build(cache, createdBy, layer => Write(layer, debPath, package.Name));
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
+        {
+            throw Errors.MalformedPackage(package.DownloadUri.ToString(), e.Message, e);
+        }
+    }
+
+    private static void Write(LayerWriter layer, string debPath, string packageName)
+    {
+        var keptFiles = new HashSet<string>(StringComparer.Ordinal);
+        var caBundle = packageName == CaCertificates.PackageName ? new CaCertificates() : null;
+        using var deb = File.OpenRead(debPath);
+        var control = DebPackageReader.Read(deb, entry =>
+        {
+            var path = EntryPath(entry.Name);
+            if (path.Length == 0 || !PackageContentFilter.Keep(path) || caBundle?.Consume(path, entry) == true)
+            {
+                return;
+            }
+
+            var mode = (int)entry.Mode;
+            var mtime = entry.ModificationTime.ToUnixTimeSeconds();
+            switch (entry.EntryType)
+            {
+                case TarEntryType.Directory:
+                    layer.AddDirectory(path, mode, mtime, entry.Uid, entry.Gid);
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
+                    layer.AddFile(path, mode, mtime, entry.DataStream ?? Stream.Null, entry.Length, entry.Uid, entry.Gid);
+                    keptFiles.Add(path);
+                    break;
+                case TarEntryType.SymbolicLink:
+                    layer.AddSymlink(path, entry.LinkName, mtime);
+                    break;
+                case TarEntryType.HardLink:
+                    layer.AddHardlink(path, EntryPath(entry.LinkName), mode, mtime, entry.Uid, entry.Gid);
+                    keptFiles.Add(path);
+                    break;
+                default:
+                    throw new InvalidDataException($"{path}: {entry.EntryType} entries are not supported in a base");
+            }
+        });
+
+        caBundle?.WriteBundle(layer);
+
+        layer.AddFile($"{StatusDirectory}/{packageName}", 0x1a4, 0, control.Control);
+        if (control.Md5Sums is { } md5sums)
+        {
+            var kept = md5sums
+                .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Where(line => line.Length > 34 && keptFiles.Contains(line[34..].TrimStart('.', '/')))
+                .Select(line => line + "\n");
+            layer.AddFile($"{StatusDirectory}/{packageName}.md5sums", 0x1a4, 0, Encoding.UTF8.GetBytes(string.Concat(kept)));
+        }
+    }
+
+    /// <summary>Package tar names start with "./"; an unsafe rest is rejected by <see cref="LayerWriter"/>.</summary>
+    private static string EntryPath(string name)
+        => (name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name).TrimEnd('/');
+}

@@ -1,0 +1,101 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Distroless.App;
+
+namespace Distroless.Building;
+
+/// <summary>
+/// The whole request for one image, as plain data: every host (MSBuild task, CLI) fills one in
+/// and hands it to <see cref="Containerizer"/>; nothing below reads MSBuild properties, the
+/// environment or a clock. Serializable, so a build can be replayed from its plan file.
+/// </summary>
+public sealed record ImagePlan
+{
+    /// <summary>Image name without tag, e.g. "shop/api".</summary>
+    public required string Repository { get; init; }
+
+    public ImmutableArray<string> Tags { get; init; } = ["latest"];
+
+    public required BasePlan Base { get; init; }
+
+    public required AppPlan App { get; init; }
+
+    public ContainerSettings Container { get; init; } = new();
+
+    /// <summary>
+    /// The time input, in seconds since 1970 (SOURCE_DATE_EPOCH, else 0): app file mtimes and the
+    /// config's created time. Base layers never depend on it, so every app shares them.
+    /// </summary>
+    public long SourceDateEpoch { get; init; }
+
+    /// <summary>Where the OCI image archive goes.</summary>
+    public required string ArchivePath { get; init; }
+
+    /// <summary>The user-wide cache of downloads and built layers.</summary>
+    public required string CacheDirectory { get; init; }
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static ImagePlan FromJson(string json)
+        => JsonSerializer.Deserialize<ImagePlan>(json, Json) ?? throw new JsonException("the plan is empty");
+}
+
+/// <summary>Which Debian base to generate.</summary>
+public sealed record BasePlan
+{
+    /// <summary>Debian codename, e.g. bookworm.</summary>
+    public string Suite { get; init; } = "bookworm";
+
+    /// <summary>The .NET runtime identifier the app was published for (linux-x64, linux-arm64).</summary>
+    public required string RuntimeIdentifier { get; init; }
+
+    /// <summary>Archive root of the Debian mirror (holds dists/ and pool/).</summary>
+    public required string Mirror { get; init; }
+
+    /// <summary>Archive root of the Debian security mirror.</summary>
+    public required string SecurityMirror { get; init; }
+
+    /// <summary>True when the app sets InvariantGlobalization: no ICU in the base.</summary>
+    public bool InvariantGlobalization { get; init; }
+}
+
+/// <summary>The published app.</summary>
+public sealed record AppPlan
+{
+    public required ImmutableArray<PublishedFile> Files { get; init; }
+
+    /// <summary>The app's .deps.json (the classification source), if it has one.</summary>
+    public string? DepsJsonPath { get; init; }
+
+    /// <summary>The apphost's path relative to the app directory; the entrypoint.</summary>
+    public required string AppHost { get; init; }
+
+    public bool SelfContained { get; init; } = true;
+
+    public bool IncludeSymbols { get; init; }
+}
+
+public sealed record EnvironmentVariable(string Name, string Value);
+
+/// <summary>The container settings, under the .NET SDK's property names where they exist.</summary>
+public sealed record ContainerSettings
+{
+    public string WorkingDirectory { get; init; } = "/app";
+
+    public string User { get; init; } = "65532";
+
+    public ImmutableArray<EnvironmentVariable> Environment { get; init; } = [];
+
+    public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>"8080/tcp" style.</summary>
+    public ImmutableArray<string> Ports { get; init; } = [];
+}

@@ -1,0 +1,96 @@
+using System.Text.RegularExpressions;
+using Distroless.Base;
+using Distroless.Diagnostics;
+using Distroless.Oci;
+
+namespace Distroless.Building;
+
+/// <summary>Checks a plan before any download or file is written, so bad input fails fast and clearly.</summary>
+public static partial class ImagePlanValidator
+{
+    public static void Validate(ImagePlan plan)
+    {
+        if (Platform.FromRuntimeIdentifier(plan.Base.RuntimeIdentifier) is null)
+        {
+            throw Errors.UnsupportedRuntimeIdentifier(plan.Base.RuntimeIdentifier);
+        }
+
+        if (DebianRelease.Find(plan.Base.Suite) is null)
+        {
+            throw Errors.UnsupportedSuite(plan.Base.Suite, DebianRelease.Supported.Select(r => r.Codename));
+        }
+
+        CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", plan.Base.Mirror);
+        CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", plan.Base.SecurityMirror);
+
+        if (!plan.App.SelfContained)
+        {
+            throw Errors.FrameworkDependentNotSupported(plan.Repository);
+        }
+
+        if (!RepositoryPattern().IsMatch(plan.Repository))
+        {
+            throw Errors.InvalidProperty("ContainerRepository", plan.Repository,
+                "lowercase letters, digits and separators (., _, __, -) in '/'-separated components, e.g. shop/api");
+        }
+
+        foreach (var tag in plan.Tags)
+        {
+            if (!TagPattern().IsMatch(tag))
+            {
+                throw Errors.InvalidProperty("ContainerImageTags", tag, "tags of up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'");
+            }
+        }
+
+        if (!plan.Container.WorkingDirectory.StartsWith('/'))
+        {
+            throw Errors.InvalidProperty("ContainerWorkingDirectory", plan.Container.WorkingDirectory, "an absolute path such as /app");
+        }
+
+        if (string.IsNullOrWhiteSpace(plan.Container.User) || plan.Container.User.Any(char.IsWhiteSpace))
+        {
+            throw Errors.InvalidProperty("ContainerUser", plan.Container.User, "a user name or uid[:gid], e.g. 65532");
+        }
+
+        foreach (var variable in plan.Container.Environment)
+        {
+            if (!EnvironmentNamePattern().IsMatch(variable.Name))
+            {
+                throw Errors.InvalidProperty("ContainerEnvironmentVariable", variable.Name, "names of letters, digits and '_', not starting with a digit");
+            }
+        }
+
+        if (plan.SourceDateEpoch < 0)
+        {
+            throw Errors.InvalidProperty("SOURCE_DATE_EPOCH", plan.SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number of seconds since 1970-01-01");
+        }
+
+        if (string.IsNullOrWhiteSpace(plan.ArchivePath))
+        {
+            throw Errors.InvalidProperty("ContainerArchiveOutputPath", plan.ArchivePath, "a file path for the image archive");
+        }
+    }
+
+    private static void CheckMirror(string property, string variable, string which, string value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw Errors.NoDebianMirror(which, property, variable);
+        }
+
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw Errors.InvalidProperty(property, value, "an http:// or https:// URI of a Debian archive root (the directory holding dists/ and pool/)");
+        }
+    }
+
+    // The OCI distribution spec's repository name grammar.
+    [GeneratedRegex("^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*)*$")]
+    private static partial Regex RepositoryPattern();
+
+    [GeneratedRegex("^[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}$")]
+    private static partial Regex TagPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvironmentNamePattern();
+}

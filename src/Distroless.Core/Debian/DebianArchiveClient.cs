@@ -1,0 +1,158 @@
+using Distroless.Caching;
+using Distroless.Compression;
+using Distroless.Diagnostics;
+using Distroless.Http;
+using Distroless.Oci;
+using Microsoft.Extensions.Logging;
+
+namespace Distroless.Debian;
+
+/// <summary>
+/// Reads a Debian archive the way apt does, without apt: InRelease signature → index SHA-256
+/// from the signed Release → package SHA-256 from the signed index. Indexes and packages are
+/// kept in the content-addressed cache under the digest that was verified.
+/// </summary>
+public sealed class DebianArchiveClient
+{
+    private readonly HttpFetcher _http;
+    private readonly BlobCache _cache;
+    private readonly InReleaseVerifier _verifier;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public DebianArchiveClient(HttpFetcher http, BlobCache cache, InReleaseVerifier verifier, TimeProvider time, ILogger logger)
+    {
+        _http = http;
+        _cache = cache;
+        _verifier = verifier;
+        _time = time;
+        _logger = logger;
+    }
+
+    public async Task<VerifiedRelease> FetchReleaseAsync(ArchiveSuite suite, CancellationToken ct = default)
+    {
+        var uri = suite.InReleaseUri;
+        var bytes = await _http.GetBytesAsync(uri, ct).ConfigureAwait(false);
+        var digest = Digest.Compute(bytes);
+        var body = VerifyOrRecall(bytes, digest, uri.ToString());
+        ReleaseFile release;
+        try
+        {
+            release = ReleaseFile.Parse(body);
+        }
+        catch (FormatException e)
+        {
+            throw Errors.MalformedPackage(uri.ToString(), e.Message, e);
+        }
+
+        if (release.Codename != suite.Suite && release.Suite != suite.Suite)
+        {
+            throw Errors.ReleaseMismatch(uri.ToString(), suite.Suite, release.Codename ?? release.Suite ?? "?");
+        }
+
+        if (release.ValidUntil is { } validUntil && validUntil < _time.GetUtcNow())
+        {
+            throw Errors.ReleaseExpired(uri.ToString(), validUntil);
+        }
+
+        _logger.LogDebug("Verified {Uri} ({Date:u})", uri, release.Date);
+        return new VerifiedRelease(suite, release, digest);
+    }
+
+    /// <summary>
+    /// The signed text of an InRelease. The same bytes verified before with the same key set
+    /// are not verified again (the signature math is the slowest part of a warm build); the
+    /// expiry of the key that signed them is still checked against the clock.
+    /// </summary>
+    private string VerifyOrRecall(byte[] inRelease, Digest digest, string url)
+    {
+        var key = $"{digest.Hex}-{_verifier.Keyring.Id.Hex[..16]}";
+        if (_cache.TryReadRecord<RememberedVerification>("verified-inrelease", key, out var remembered)
+            && (remembered.SignerExpires is null || remembered.SignerExpires > _time.GetUtcNow()))
+        {
+            return ClearSignedMessage.Parse(System.Text.Encoding.UTF8.GetString(inRelease)).Text;
+        }
+
+        var verified = _verifier.Verify(inRelease, url);
+        _cache.WriteRecord("verified-inrelease", key, new RememberedVerification(verified.SignerKeyId, verified.SignerExpires));
+        return verified.Text;
+    }
+
+    private sealed record RememberedVerification(string SignerKeyId, DateTimeOffset? SignerExpires);
+
+    /// <summary>
+    /// The path of the Packages index this client reads for <paramref name="architecture"/>
+    /// and its signed digest. Prefers .gz (decodes four times faster than .xz on .NET),
+    /// then .xz (the only form the -security and -updates suites offer).
+    /// </summary>
+    public static (string Path, long Size, Digest Sha256) SelectIndex(VerifiedRelease release, string architecture)
+    {
+        var basePath = $"{release.Suite.Component}/binary-{architecture}/Packages";
+        foreach (var candidate in new[] { basePath + ".gz", basePath + ".xz", basePath })
+        {
+            if (release.Release.Files.TryGetValue(candidate, out var entry))
+            {
+                return (candidate, entry.Size, entry.Sha256);
+            }
+        }
+
+        throw Errors.IndexNotListed(release.Suite.InReleaseUri.ToString(), basePath);
+    }
+
+    public async Task<PackageIndex> FetchIndexAsync(VerifiedRelease release, string architecture, CancellationToken ct = default)
+    {
+        var (path, size, sha256) = SelectIndex(release, architecture);
+        var blob = _cache.Contains(sha256) ? _cache.BlobPath(sha256) : null;
+        if (blob is null)
+        {
+            var plain = release.Suite.Resolve(path);
+            Func<Digest, Exception> mismatch = actual => Errors.IndexChecksumMismatch(plain.ToString(), sha256.ToString(), actual.ToString());
+            if (release.Release.AcquireByHash)
+            {
+                // by-hash paths never change content, so a mirror update between the InRelease
+                // and this request cannot hand us a newer index than the one that was signed.
+                var byHash = release.Suite.Resolve($"{Path.GetDirectoryName(path)!.Replace('\\', '/')}/by-hash/SHA256/{sha256.Hex}");
+                blob = await _http.GetAsync(byHash, (body, _) => _cache.PutAsync(body, sha256, size, mismatch, ct),
+                    allowNotFound: true, ct).ConfigureAwait(false);
+            }
+
+            blob ??= (await _http.GetAsync(plain, (body, _) => _cache.PutAsync(body, sha256, size, mismatch, ct), ct: ct)
+                .ConfigureAwait(false))!;
+            _logger.LogDebug("Fetched {Uri} ({Size} bytes)", plain, size);
+        }
+
+        byte[] data;
+        await using (var file = File.OpenRead(blob))
+        await using (var decoded = Decompression.Open(file, Decompression.FormatOf(path)))
+        {
+            var buffer = new MemoryStream();
+            await decoded.CopyToAsync(buffer, 1 << 16, ct).ConfigureAwait(false);
+            data = buffer.ToArray();
+        }
+
+        try
+        {
+            return PackageIndex.Parse(data, release.Suite);
+        }
+        catch (FormatException e)
+        {
+            throw Errors.MalformedPackage(release.Suite.Resolve(path).ToString(), e.Message, e);
+        }
+    }
+
+    /// <summary>Downloads a .deb (unless cached) and returns its path in the cache.</summary>
+    public async Task<string> FetchPackageAsync(PackageRecord package, CancellationToken ct = default)
+    {
+        if (_cache.Contains(package.Sha256))
+        {
+            return _cache.BlobPath(package.Sha256);
+        }
+
+        var uri = package.DownloadUri;
+        var path = await _http.GetAsync(uri, (body, _) => _cache.PutAsync(body, package.Sha256, package.Size,
+            actual => Errors.PackageChecksumMismatch(uri.ToString(), package.Sha256.ToString(), actual.ToString()), ct),
+            ct: ct).ConfigureAwait(false);
+        _logger.LogDebug("Fetched {Uri} ({Size} bytes)", uri, package.Size);
+        return path!;
+    }
+}

@@ -1,0 +1,35 @@
+namespace Distroless.Diagnostics;
+
+/// <summary>
+/// Every DSTL code in one place. docs/diagnostics.md documents each one (a test keeps the two
+/// in step). Ranges: 1xxx configuration and project input, 2xxx Debian archive and base,
+/// 3xxx application layers, 4xxx image output, 9xxx internal.
+/// </summary>
+public static class DiagnosticCodes
+{
+    public const string NoDebianMirror = "DSTL1001";
+    public const string UnsupportedRuntimeIdentifier = "DSTL1002";
+    public const string FrameworkDependentNotSupported = "DSTL1003";
+    public const string InvalidProperty = "DSTL1004";
+    public const string UnsupportedSuite = "DSTL1005";
+
+    public const string ArchiveUnreachable = "DSTL2001";
+    public const string SignatureInvalid = "DSTL2002";
+    public const string ReleaseExpired = "DSTL2003";
+    public const string IndexChecksumMismatch = "DSTL2004";
+    public const string PackageChecksumMismatch = "DSTL2005";
+    public const string UnknownPackage = "DSTL2006";
+    public const string IndexNotListed = "DSTL2007";
+    public const string UnsatisfiedDependency = "DSTL2008";
+    public const string MalformedPackage = "DSTL2009";
+    public const string ReleaseMismatch = "DSTL2010";
+
+    public const string PublishOutputMissing = "DSTL3001";
+    public const string MalformedDepsJson = "DSTL3002";
+    public const string UnsafePath = "DSTL3003";
+
+    public const string OutputNotWritable = "DSTL4001";
+    public const string CacheCorrupt = "DSTL4002";
+
+    public const string InternalError = "DSTL9001";
+}

@@ -1,0 +1,155 @@
+using System.Collections.Immutable;
+using Distroless.Caching;
+using Distroless.Diagnostics;
+using Distroless.IO;
+using Distroless.Oci;
+using Distroless.Tar;
+
+namespace Distroless.Output;
+
+/// <summary>
+/// Writes an image archive that both OCI and Docker tooling load: a tar of an OCI image layout
+/// (<c>oci-layout</c>, <c>index.json</c>, <c>blobs/sha256/*</c>) that also carries Docker's
+/// <c>manifest.json</c> pointing at the same blobs (what <c>docker save</c> writes since Docker
+/// 25), so <c>podman load</c>, <c>docker load</c> and <c>skopeo … oci-archive:</c> all accept it.
+/// Entries are sorted, root-owned, mtime 0. The archive is written under a temporary name
+/// beside the target and renamed into place only when complete; layer blobs are re-hashed
+/// while copied from the cache, so a damaged cache entry cannot reach the output.
+/// </summary>
+public static class ImageArchiveWriter
+{
+    public static void Write(string path, BuiltImage image, IReadOnlyList<string> references, BlobCache cache)
+    {
+        var fullPath = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(fullPath)!;
+        string temp;
+        try
+        {
+            Directory.CreateDirectory(directory);
+            temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Path.GetRandomFileName()}.tmp");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Errors.OutputNotWritable(fullPath, e.Message, e);
+        }
+
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var tar = new ReproducibleTarWriter(file))
+            {
+                WriteEntries(tar, image, references, cache);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw Errors.OutputNotWritable(fullPath, e.Message, e);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void WriteEntries(ReproducibleTarWriter tar, BuiltImage image, IReadOnlyList<string> references, BlobCache cache)
+    {
+        var blobs = new SortedDictionary<string, Action<string>>(StringComparer.Ordinal)
+        {
+            [image.ConfigDescriptor.Digest.Hex] = name => WriteBytes(tar, name, image.ConfigJson),
+            [image.Digest.Hex] = name => WriteBytes(tar, name, image.ManifestJson),
+        };
+        foreach (var layer in image.Layers)
+        {
+            blobs[layer.Digest.Hex] = name => WriteCachedBlob(tar, name, layer.Descriptor, cache);
+        }
+
+        tar.WriteEntry(TarHeader.Directory("blobs", 0x1ed, 0));
+        tar.WriteEntry(TarHeader.Directory("blobs/sha256", 0x1ed, 0));
+        foreach (var (hex, write) in blobs)
+        {
+            write("blobs/sha256/" + hex);
+        }
+
+        WriteBytes(tar, "index.json", IndexJson(image, references));
+        WriteBytes(tar, "manifest.json", DockerManifestJson(image, references));
+        WriteBytes(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray());
+    }
+
+    /// <summary>
+    /// One index entry per reference, as <c>docker save</c> writes them: containerd's full name
+    /// and the OCI ref name (the tag) so loaders can name the image.
+    /// </summary>
+    internal static byte[] IndexJson(BuiltImage image, IReadOnlyList<string> references)
+    {
+        var manifests = references.Count == 0
+            ? [image.ManifestDescriptor]
+            : references.Select(reference => image.ManifestDescriptor with
+            {
+                Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
+                {
+                    ["io.containerd.image.name"] = reference,
+                    ["org.opencontainers.image.ref.name"] = reference[(reference.LastIndexOf(':') + 1)..],
+                }.ToImmutableSortedDictionary(StringComparer.Ordinal, StringComparer.Ordinal),
+            }).ToArray();
+        return OciJson.Serialize(new ImageIndex([.. manifests]));
+    }
+
+    internal static byte[] DockerManifestJson(BuiltImage image, IReadOnlyList<string> references) => OciJson.Write(w =>
+    {
+        w.WriteStartArray();
+        w.WriteStartObject();
+        w.WriteString("Config", "blobs/sha256/" + image.ConfigDescriptor.Digest.Hex);
+        w.WriteStartArray("RepoTags");
+        foreach (var reference in references)
+        {
+            w.WriteStringValue(reference);
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("Layers");
+        foreach (var layer in image.Layers)
+        {
+            w.WriteStringValue("blobs/sha256/" + layer.Digest.Hex);
+        }
+
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteEndArray();
+    });
+
+    private static void WriteBytes(ReproducibleTarWriter tar, string name, byte[] content)
+        => tar.WriteEntry(TarHeader.File(name, 0x1a4, content.Length, 0), new MemoryStream(content, writable: false));
+
+    private static void WriteCachedBlob(ReproducibleTarWriter tar, string name, Descriptor descriptor, BlobCache cache)
+    {
+        var path = cache.BlobPath(descriptor.Digest);
+        if (!File.Exists(path) || new FileInfo(path).Length != descriptor.Size)
+        {
+            cache.Evict(descriptor.Digest);
+            throw Errors.CacheCorrupt(path, File.Exists(path) ? "wrong size" : "missing");
+        }
+
+        using var hashing = new HashingReadStream(File.OpenRead(path));
+        tar.WriteEntry(TarHeader.File(name, 0x1a4, descriptor.Size, 0), hashing);
+        if (hashing.GetDigest() != descriptor.Digest)
+        {
+            cache.Evict(descriptor.Digest);
+            throw Errors.CacheCorrupt(path, $"its content hashes to {hashing.GetDigest()}");
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,9 @@
+namespace Distroless.Tar;
+
+public enum TarEntryType
+{
+    File,
+    Directory,
+    Symlink,
+    Hardlink,
+}

@@ -1,0 +1,82 @@
+using Microsoft.Build.Framework;
+
+namespace Distroless.Sdk.Tasks;
+
+/// <summary>The task's parameters, named after the MSBuild properties and items they come from.</summary>
+public sealed partial class BuildDistrolessImage
+{
+    public string? ProjectFile { get; set; }
+
+    /// <summary>ResolvedFileToPublish items (RelativePath metadata), read from <see cref="PublishDir"/>.</summary>
+    [Required]
+    public ITaskItem[] PublishedFiles { get; set; } = [];
+
+    [Required]
+    public string PublishDir { get; set; } = "";
+
+    public string? DepsJsonPath { get; set; }
+
+    [Required]
+    public string AssemblyName { get; set; } = "";
+
+    [Required]
+    public string RuntimeIdentifier { get; set; } = "";
+
+    public bool SelfContained { get; set; }
+
+    public bool InvariantGlobalization { get; set; }
+
+    public bool IncludeSymbols { get; set; }
+
+    public string? ContainerRepository { get; set; }
+
+    public string? ContainerImageTag { get; set; }
+
+    public string? ContainerImageTags { get; set; }
+
+    public string? ContainerUser { get; set; }
+
+    public string? ContainerWorkingDirectory { get; set; }
+
+    /// <summary>ContainerEnvironmentVariable items: Include = name, Value metadata.</summary>
+    public ITaskItem[] ContainerEnvironmentVariables { get; set; } = [];
+
+    /// <summary>ContainerLabel items: Include = label, Value metadata.</summary>
+    public ITaskItem[] ContainerLabels { get; set; } = [];
+
+    /// <summary>ContainerPort items: Include = port number, Type metadata (tcp, udp).</summary>
+    public ITaskItem[] ContainerPorts { get; set; } = [];
+
+    /// <summary>Labels generated from project metadata (ContainerLabel items override them).</summary>
+    public ITaskItem[] GeneratedLabels { get; set; } = [];
+
+    public string? ContainerArchiveOutputPath { get; set; }
+
+    /// <summary>Where the archive goes when ContainerArchiveOutputPath is not set.</summary>
+    public string? DefaultArchiveDirectory { get; set; }
+
+    public string? DebianSuite { get; set; }
+
+    public string? DebianMirror { get; set; }
+
+    public string? DebianSecurityMirror { get; set; }
+
+    /// <summary>Where apt's source lists are read when no mirror is set (default /etc/apt).</summary>
+    public string? AptSourcesDirectory { get; set; }
+
+    public string? CacheDirectory { get; set; }
+
+    public string? SourceDateEpoch { get; set; }
+
+    /// <summary>Where to write the plan (JSON) before building.</summary>
+    public string? PlanFile { get; set; }
+
+    [Output]
+    public string? ImageDigest { get; private set; }
+
+    [Output]
+    public string? ImageId { get; private set; }
+
+    [Output]
+    public string? ArchiveOutputPath { get; private set; }
+}

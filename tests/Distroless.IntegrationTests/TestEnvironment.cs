@@ -1,0 +1,34 @@
+namespace Distroless.IntegrationTests;
+
+/// <summary>Where the repository is, and the per-machine directories the slow tests share between runs.</summary>
+public static class TestEnvironment
+{
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>
+    /// NuGet packages for the test builds, apart from the user's own folder, so the freshly
+    /// packed Distroless.Sdk (always version 0.1.0 here) is never an older cached copy.
+    /// </summary>
+    public static string NuGetPackages { get; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distroless-tests", "nuget-packages");
+
+    public static string NewTempDirectory(string name)
+    {
+        var path = Path.Combine(Path.GetTempPath(), "distroless-tests", $"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Distroless.Sdk.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
+    }
+}
