@@ -40,7 +40,7 @@ File.WriteAllText(Path.Combine(sample, "nuget.config"), $"<configuration><packag
 var cache = Path.Combine(work, "cache");
 var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = nugetPackages, ["DISTROLESS_CACHE"] = cache, ["MSBUILDDISABLENODEREUSE"] = "1" };
 var archive = Path.Combine(work, "image.tar");
-string[] plain = ["publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "-nologo", "-v:q"];
+string[] plain = ["publish", "-c", "Release", "-r", "linux-x64", "-nologo", "-v:q"];
 string[] distroless = [.. plain, "-p:PublishDistroless=true", "-p:ContainerArchiveOutputPath=" + archive];
 
 Report($"# Distroless.Sdk benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, {runs} runs each, medians)");

@@ -23,7 +23,7 @@ public sealed class BadInputTests
     {
         var archive = Path.Combine(TestEnvironment.NewTempDirectory("out"), "image.tar");
         var result = await _sample.PublishAsync(TestEnvironment.NewTempDirectory("cache"),
-            ["-r", "linux-x64", "--self-contained", "-p:ContainerArchiveOutputPath=" + archive, .. arguments]);
+            ["-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + archive, .. arguments]);
         return (result, archive);
     }
 
@@ -39,7 +39,7 @@ public sealed class BadInputTests
     {
         var archive = Path.Combine(TestEnvironment.NewTempDirectory("out"), "image.tar");
         var result = await _sample.PublishAsync(TestEnvironment.NewTempDirectory("cache"),
-            "-r", "win-x64", "--self-contained", "-p:ContainerArchiveOutputPath=" + archive);
+            "-r", "win-x64", "-p:ContainerArchiveOutputPath=" + archive);
         AssertFailedWith(result, archive, "DSTL1002");
     }
 

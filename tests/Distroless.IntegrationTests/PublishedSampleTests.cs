@@ -5,12 +5,14 @@ using NUnit.Framework;
 namespace Distroless.IntegrationTests;
 
 /// <summary>
-/// Publishes the sample once, self-contained for linux-x64, from the live Debian archive with an
-/// empty cache, and checks the archive with podman, skopeo and umoci.
+/// Publishes the sample once per mode for linux-x64 — framework-dependent (the .NET default for
+/// `dotnet publish -r`, the runtime comes from the runtime pack) and self-contained — from the
+/// live Debian archive with an empty cache, and checks the archive with podman, skopeo and umoci.
 /// </summary>
-[TestFixture]
+[TestFixture(false)]
+[TestFixture(true)]
 [Category("Integration")]
-public sealed class PublishedSampleTests
+public sealed class PublishedSampleTests(bool selfContained)
 {
     private readonly string _repository = "distroless-it-" + Guid.NewGuid().ToString("N")[..8];
     private SampleProject _sample = null!;
@@ -25,8 +27,9 @@ public sealed class PublishedSampleTests
     {
         _sample = SampleProject.Create();
         _archive = Path.Combine(_sample.Directory, "out", "image.tar");
+        string[] mode = selfContained ? ["--self-contained"] : [];
         _publish = await _sample.PublishAsync(TestEnvironment.NewTempDirectory("cache"),
-            "-r", "linux-x64", "--self-contained", $"-p:ContainerRepository={_repository}", $"-p:ContainerArchiveOutputPath={_archive}");
+            ["-r", "linux-x64", .. mode, $"-p:ContainerRepository={_repository}", $"-p:ContainerArchiveOutputPath={_archive}"]);
         Assert.That(_publish.ExitCode, Is.Zero, _publish.All);
         _image = ImageArchive.Open(_archive);
 
@@ -116,6 +119,7 @@ public sealed class PublishedSampleTests
             Assert.That(config.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "/app/HelloDistroless" }));
             Assert.That(config.GetProperty("WorkingDir").GetString(), Is.EqualTo("/app"));
             Assert.That(env, Does.Contain("DOTNET_RUNNING_IN_CONTAINER=true").And.Contain("SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt"));
+            Assert.That(env.Contains("DOTNET_ROOT=/usr/share/dotnet"), Is.EqualTo(!selfContained));
             Assert.That(config.GetProperty("Labels").GetProperty("org.opencontainers.image.title").GetString(), Is.EqualTo("HelloDistroless"));
             Assert.That(_image.Config.GetProperty("created").GetString(), Is.EqualTo("1970-01-01T00:00:00Z"));
         });
@@ -128,7 +132,9 @@ public sealed class PublishedSampleTests
         Assert.That(history.Count, Is.EqualTo(_image.LayerDigests.Count));
         Assert.Multiple(() =>
         {
-            Assert.That(history[^3], Does.StartWith("distroless: .NET runtime"));
+            Assert.That(history[^3], Does.StartWith(selfContained
+                ? "distroless: .NET runtime (runtimepack.Microsoft.NETCore.App.Runtime.linux-x64/"
+                : "distroless: .NET runtime Microsoft.NETCore.App 10.0."));
             Assert.That(history[^2], Does.StartWith("distroless: NuGet packages (Newtonsoft.Json/"));
             Assert.That(history[^1], Does.StartWith("distroless: app (HelloDistroless/"));
         });
@@ -136,11 +142,14 @@ public sealed class PublishedSampleTests
         var runtime = _image.LayerEntries(_image.LayerDigests[^3]).ToDictionary(e => e.Path);
         var packages = _image.LayerEntries(_image.LayerDigests[^2]).Select(e => e.Path).ToList();
         var app = _image.LayerEntries(_image.LayerDigests[^1]).ToDictionary(e => e.Path);
+        var runtimeDirectory = selfContained
+            ? "app"
+            : "usr/share/dotnet/shared/Microsoft.NETCore.App/" + runtime.Keys.First(k => k.StartsWith("usr/share/dotnet/shared/Microsoft.NETCore.App/", StringComparison.Ordinal)).Split('/')[5];
         Assert.Multiple(() =>
         {
-            Assert.That(runtime["app/System.Private.CoreLib.dll"].Mode, Is.EqualTo(Convert.ToInt32("644", 8)));
-            Assert.That(runtime["app/libcoreclr.so"].Mode, Is.EqualTo(Convert.ToInt32("644", 8)));
-            Assert.That(runtime["app/createdump"].Mode, Is.EqualTo(Convert.ToInt32("755", 8)));
+            Assert.That(runtime[runtimeDirectory + "/System.Private.CoreLib.dll"].Mode, Is.EqualTo(Convert.ToInt32("644", 8)));
+            Assert.That(runtime[runtimeDirectory + "/libcoreclr.so"].Mode, Is.EqualTo(Convert.ToInt32("644", 8)));
+            Assert.That(runtime[runtimeDirectory + "/createdump"].Mode, Is.EqualTo(Convert.ToInt32("755", 8)));
             Assert.That(packages, Is.EqualTo(new[] { "app", "app/Newtonsoft.Json.dll" }));
             Assert.That(app["app/HelloDistroless"].Mode, Is.EqualTo(Convert.ToInt32("755", 8)));
             Assert.That(app["app/HelloDistroless.dll"].Mode, Is.EqualTo(Convert.ToInt32("644", 8)));
@@ -149,6 +158,13 @@ public sealed class PublishedSampleTests
             Assert.That(app.Values.Concat(runtime.Values).All(e => e.Uid == 0 && e.Gid == 0));
             Assert.That(app["app"].Mode, Is.EqualTo(Convert.ToInt32("755", 8)));
         });
+
+        if (!selfContained)
+        {
+            Assert.That(runtime.Keys.Where(k => k.StartsWith("usr/share/dotnet/host/fxr/", StringComparison.Ordinal) && k.EndsWith("/libhostfxr.so", StringComparison.Ordinal)),
+                Has.Exactly(1).Items, "a dotnet root needs hostfxr under host/fxr/<version>");
+            Assert.That(app.Keys, Has.None.EqualTo("app/libcoreclr.so"), "a framework-dependent app layer carries no runtime");
+        }
     }
 
     [Test]

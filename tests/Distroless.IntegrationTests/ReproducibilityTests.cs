@@ -16,7 +16,7 @@ public sealed class ReproducibilityTests
     {
         var sample = SampleProject.Create("repro");
         var archive = Path.Combine(sample.Directory, "image.tar");
-        string[] arguments = ["-r", "linux-x64", "--self-contained", "-p:ContainerArchiveOutputPath=" + archive];
+        string[] arguments = ["-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + archive];
 
         var first = await sample.PublishAsync(TestEnvironment.NewTempDirectory("cache-a"), arguments);
         Assert.That(first.ExitCode, Is.Zero, first.All);

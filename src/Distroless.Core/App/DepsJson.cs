@@ -62,7 +62,7 @@ public sealed class DepsJson
             }
         }
 
-        var targetName = root.GetProperty("runtimeTarget").GetProperty("name").GetString()!;
+        var targetName = root.GetProperty("runtimeTarget").GetProperty("name").GetString() ?? throw new JsonException("runtimeTarget.name is null");
         var target = root.GetProperty("targets").GetProperty(targetName);
         var assets = new Dictionary<string, (LibraryKind, string)>(StringComparer.Ordinal);
         string? main = null;

@@ -8,6 +8,8 @@ using Distroless.Http;
 using Distroless.Layers;
 using Distroless.Oci;
 using Distroless.Output;
+using Distroless.Runtime;
+using Distroless.Diagnostics;
 using Microsoft.Extensions.Logging;
 
 namespace Distroless.Building;
@@ -50,20 +52,23 @@ public sealed class Containerizer
             IncludeIcu: !plan.Base.InvariantGlobalization);
 
         var baseTask = composer.ComposeAsync(baseRequest, ct);
+        var runtimeTask = plan.App.SelfContained ? Task.FromResult<LayerBlob?>(null) : BuildRuntimeLayerAsync(plan, cache, ct);
         var appTask = Task.Run(() => BuildAppLayers(plan, cache), ct);
-        // Both finish before BuildAsync returns or throws: a failure of one must not leave the
-        // other writing into the cache behind the caller's back.
-        await Task.WhenAll(baseTask, appTask).ConfigureAwait(false);
+        // All finish before BuildAsync returns or throws: a failure of one must not leave the
+        // others writing into the cache behind the caller's back.
+        await Task.WhenAll(baseTask, runtimeTask, appTask).ConfigureAwait(false);
         var distrolessBase = await baseTask.ConfigureAwait(false);
+        var runtimeLayer = await runtimeTask.ConfigureAwait(false);
         var appLayers = await appTask.ConfigureAwait(false);
 
         var config = CreateConfig(plan, platform);
-        foreach (var layer in distrolessBase.Layers.Concat(appLayers))
+        ImmutableArray<LayerBlob> layers = [.. distrolessBase.Layers, .. runtimeLayer is null ? [] : new[] { runtimeLayer }, .. appLayers];
+        foreach (var layer in layers)
         {
             config = config.WithLayer(layer.DiffId, layer.CreatedBy);
         }
 
-        var image = BuiltImage.Create(config, [.. distrolessBase.Layers, .. appLayers]);
+        var image = BuiltImage.Create(config, layers);
         var references = plan.Tags.Select(tag => $"{plan.Repository}:{tag}").ToImmutableArray();
         ImageArchiveWriter.Write(plan.ArchivePath, image, references, cache);
 
@@ -72,6 +77,38 @@ public sealed class Containerizer
         return new BuildResult(image, Path.GetFullPath(plan.ArchivePath), references, distrolessBase.Packages,
             image.Layers.Select(l => $"{l.Digest.Short} {l.Size / 1e6,7:F2} MB  {l.CreatedBy}").ToImmutableArray());
     }
+
+    /// <summary>
+    /// The dotnet root of a framework-dependent app: the frameworks its runtimeconfig names
+    /// (and Microsoft.NETCore.App, which every other framework builds on), at the versions the
+    /// plan pins, from the runtime packs NuGet resolves.
+    /// </summary>
+    private async Task<LayerBlob?> BuildRuntimeLayerAsync(ImagePlan plan, BlobCache cache, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var configPath = plan.App.RuntimeConfigPath
+            ?? plan.App.Files.FirstOrDefault(f => f.RelativePath == plan.App.AppHost + ".runtimeconfig.json")?.SourcePath
+            ?? throw Errors.PublishOutputMissing(plan.App.AppHost + ".runtimeconfig.json");
+        var requested = RuntimeConfig.ReadFrameworks(configPath);
+        var names = requested.Select(f => f.Name).Append(NetCoreApp).Distinct(StringComparer.Ordinal)
+            .OrderBy(n => n == NetCoreApp ? 0 : 1).ThenBy(n => n, StringComparer.Ordinal);
+        var frameworks = names.Select(name => new RuntimeFramework(name,
+                plan.App.Runtime.FrameworkVersions.GetValueOrDefault(name)
+                ?? requested.FirstOrDefault(f => f.Name == name).Version
+                ?? requested.First().Version))
+            .ToList();
+
+        var rid = plan.Base.RuntimeIdentifier;
+        var locator = new Lazy<RuntimePackLocator>(() => new RuntimePackLocator(
+            plan.App.Runtime.NuGetSettingsRoot ?? Path.GetDirectoryName(configPath)!, plan.App.Runtime.NuGetPackagesFolder, _logger));
+        var layer = await DotnetRootLayer.GetOrBuildAsync(cache, frameworks, rid,
+            framework => locator.Value.LocateAsync(framework.PackId(rid), framework.Version, ct)).ConfigureAwait(false);
+        _logger.LogInformation("Runtime layer: {Frameworks} ({Size:F1} MB compressed, {Seconds:F2} s)",
+            string.Join(", ", frameworks), layer.Size / 1e6, clock.Elapsed.TotalSeconds);
+        return layer;
+    }
+
+    private const string NetCoreApp = "Microsoft.NETCore.App";
 
     private ImmutableArray<LayerBlob> BuildAppLayers(ImagePlan plan, BlobCache cache)
     {
@@ -108,6 +145,11 @@ public sealed class Containerizer
         };
 
         config = config.WithEnvironment("DOTNET_RUNNING_IN_CONTAINER", "true");
+        if (!plan.App.SelfContained)
+        {
+            config = config.WithEnvironment("DOTNET_ROOT", DotnetRootLayer.Root);
+        }
+
         if (plan.Base.InvariantGlobalization)
         {
             config = config.WithEnvironment("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "true");

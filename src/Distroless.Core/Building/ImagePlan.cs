@@ -81,6 +81,29 @@ public sealed record AppPlan
     public bool SelfContained { get; init; } = true;
 
     public bool IncludeSymbols { get; init; }
+
+    /// <summary>The app's .runtimeconfig.json: which shared frameworks a framework-dependent app needs.</summary>
+    public string? RuntimeConfigPath { get; init; }
+
+    /// <summary>Where the .NET runtime of a framework-dependent app comes from.</summary>
+    public RuntimePlan Runtime { get; init; } = new();
+}
+
+/// <summary>How a framework-dependent app's runtime layer is resolved.</summary>
+public sealed record RuntimePlan
+{
+    /// <summary>
+    /// Shared framework name → the exact version the image carries: the newest patch the SDK
+    /// knows for the target framework (what a self-contained publish would use). A framework
+    /// missing here gets the version its runtimeconfig names.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> FrameworkVersions { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Where NuGet.Config files are looked up (the project directory).</summary>
+    public string? NuGetSettingsRoot { get; init; }
+
+    /// <summary>The NuGet global packages folder; null for the one NuGet.Config names.</summary>
+    public string? NuGetPackagesFolder { get; init; }
 }
 
 public sealed record EnvironmentVariable(string Name, string Value);

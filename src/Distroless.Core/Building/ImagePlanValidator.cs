@@ -23,9 +23,9 @@ public static partial class ImagePlanValidator
         CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", plan.Base.Mirror);
         CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", plan.Base.SecurityMirror);
 
-        if (!plan.App.SelfContained)
+        if (!plan.App.Files.Any(f => f.RelativePath.Replace('\\', '/') == plan.App.AppHost))
         {
-            throw Errors.FrameworkDependentNotSupported(plan.Repository);
+            throw Errors.NoAppHost(plan.App.AppHost);
         }
 
         if (!RepositoryPattern().IsMatch(plan.Repository))

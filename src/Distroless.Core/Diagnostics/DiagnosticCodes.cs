@@ -9,7 +9,7 @@ public static class DiagnosticCodes
 {
     public const string NoDebianMirror = "DSTL1001";
     public const string UnsupportedRuntimeIdentifier = "DSTL1002";
-    public const string FrameworkDependentNotSupported = "DSTL1003";
+    public const string NoAppHost = "DSTL1003";
     public const string InvalidProperty = "DSTL1004";
     public const string UnsupportedSuite = "DSTL1005";
 
@@ -27,6 +27,7 @@ public static class DiagnosticCodes
     public const string PublishOutputMissing = "DSTL3001";
     public const string MalformedDepsJson = "DSTL3002";
     public const string UnsafePath = "DSTL3003";
+    public const string RuntimePackUnavailable = "DSTL3004";
 
     public const string OutputNotWritable = "DSTL4001";
     public const string CacheCorrupt = "DSTL4002";

@@ -20,10 +20,10 @@ public static class Errors
         $"the runtime identifier \"{rid}\" is not a Linux runtime that a Debian base supports.",
         "Publish for linux-x64 or linux-arm64, e.g. dotnet publish -r linux-x64 -p:PublishDistroless=true.");
 
-    public static DistrolessException FrameworkDependentNotSupported(string project) => E(
-        DiagnosticCodes.FrameworkDependentNotSupported,
-        $"\"{project}\" is published framework-dependent, and this version only layers self-contained apps.",
-        "Publish self-contained: add --self-contained (or <SelfContained>true</SelfContained> in the project).");
+    public static DistrolessException NoAppHost(string appHost) => E(
+        DiagnosticCodes.NoAppHost,
+        $"the framework-dependent app has no apphost \"{appHost}\" to start it (the image has no dotnet command).",
+        "Publish with an apphost: remove UseAppHost=false, or publish --self-contained.");
 
     public static DistrolessException InvalidProperty(string name, string value, string expected) => E(
         DiagnosticCodes.InvalidProperty,
@@ -100,6 +100,11 @@ public static class Errors
         DiagnosticCodes.UnsafePath,
         $"the image path \"{path}\" is absolute, empty or leaves its directory.",
         "Use relative paths inside the publish directory.");
+
+    public static DistrolessException RuntimePackUnavailable(string id, string version, string detail) => E(
+        DiagnosticCodes.RuntimePackUnavailable,
+        $"cannot get the runtime pack {id} {version} for the image's .NET runtime: {detail}.",
+        "Check the project's NuGet sources (NuGet.Config) and network, or publish --self-contained.");
 
     public static DistrolessException OutputNotWritable(string path, string reason, Exception? inner = null) => E(
         DiagnosticCodes.OutputNotWritable,

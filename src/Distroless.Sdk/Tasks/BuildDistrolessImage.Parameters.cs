@@ -19,8 +19,20 @@ public sealed partial class BuildDistrolessImage
     [Required]
     public string AssemblyName { get; set; } = "";
 
-    [Required]
-    public string RuntimeIdentifier { get; set; } = "";
+    /// <summary>The publish's RID; empty for a portable publish (then the SDK's own RID, whose apphost it carries).</summary>
+    public string? RuntimeIdentifier { get; set; }
+
+    public string? SdkRuntimeIdentifier { get; set; }
+
+    /// <summary>KnownFrameworkReference items of the target framework (LatestRuntimeFrameworkVersion metadata).</summary>
+    public ITaskItem[] KnownFrameworkReferences { get; set; } = [];
+
+    /// <summary>An explicit Microsoft.NETCore.App version (the SDK's RuntimeFrameworkVersion property).</summary>
+    public string? RuntimeFrameworkVersion { get; set; }
+
+    public string? RuntimeConfigPath { get; set; }
+
+    public string? NuGetPackageRoot { get; set; }
 
     public bool SelfContained { get; set; }
 

@@ -30,7 +30,7 @@ internal static class ImagePlanMapper
             Base = new BasePlan
             {
                 Suite = suite,
-                RuntimeIdentifier = task.RuntimeIdentifier,
+                RuntimeIdentifier = NonEmpty(task.RuntimeIdentifier) ?? NonEmpty(task.SdkRuntimeIdentifier) ?? "",
                 Mirror = mirror,
                 SecurityMirror = securityMirror,
                 InvariantGlobalization = task.InvariantGlobalization,
@@ -44,6 +44,13 @@ internal static class ImagePlanMapper
                 AppHost = task.AssemblyName,
                 SelfContained = task.SelfContained,
                 IncludeSymbols = task.IncludeSymbols,
+                RuntimeConfigPath = NonEmpty(task.RuntimeConfigPath),
+                Runtime = new RuntimePlan
+                {
+                    FrameworkVersions = FrameworkVersions(task),
+                    NuGetSettingsRoot = Path.GetDirectoryName(task.ProjectFile),
+                    NuGetPackagesFolder = NonEmpty(task.NuGetPackageRoot),
+                },
             },
             Container = new ContainerSettings
             {
@@ -59,6 +66,27 @@ internal static class ImagePlanMapper
             ArchivePath = ArchivePath(task, repository),
             CacheDirectory = NonEmpty(task.CacheDirectory) ?? HostDefaults.CacheDirectory(environment),
         };
+    }
+
+    /// <summary>The newest patch the SDK knows per shared framework, as a self-contained publish would use.</summary>
+    private static ImmutableSortedDictionary<string, string> FrameworkVersions(BuildDistrolessImage task)
+    {
+        var versions = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var known in task.KnownFrameworkReferences)
+        {
+            var latest = NonEmpty(known.GetMetadata("LatestRuntimeFrameworkVersion"));
+            if (latest is not null && !versions.ContainsKey(known.ItemSpec))
+            {
+                versions[known.ItemSpec] = latest;
+            }
+        }
+
+        if (NonEmpty(task.RuntimeFrameworkVersion) is { } explicitVersion)
+        {
+            versions["Microsoft.NETCore.App"] = explicitVersion;
+        }
+
+        return versions.ToImmutable();
     }
 
     private static PublishedFile PublishedFile(string publishDir, ITaskItem item)

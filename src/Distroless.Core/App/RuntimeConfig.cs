@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Distroless.Diagnostics;
+
+namespace Distroless.App;
+
+/// <summary>The shared frameworks an app's .runtimeconfig.json asks for (empty for self-contained apps).</summary>
+public static class RuntimeConfig
+{
+    public static IReadOnlyList<(string Name, string Version)> ReadFrameworks(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var document = JsonDocument.Parse(stream);
+            var options = document.RootElement.GetProperty("runtimeOptions");
+            var result = new List<(string, string)>();
+            if (options.TryGetProperty("framework", out var single))
+            {
+                result.Add(Framework(single));
+            }
+
+            if (options.TryGetProperty("frameworks", out var many))
+            {
+                result.AddRange(many.EnumerateArray().Select(Framework));
+            }
+
+            return result;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw Errors.MalformedDepsJson(path, e.Message, e);
+        }
+
+        static (string, string) Framework(JsonElement e) => (e.GetProperty("name").GetString()!, e.GetProperty("version").GetString()!);
+    }
+}
