@@ -70,6 +70,28 @@ public sealed class ImageArchive
         return entries;
     }
 
+    /// <summary>Every regular file of the merged file system with its content (last layer wins).</summary>
+    public IReadOnlyDictionary<string, byte[]> FileContents(Func<string, bool> include)
+    {
+        var result = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var digest in LayerDigests)
+        {
+            using var gzip = new GZipStream(new MemoryStream(_files["blobs/sha256/" + digest["sha256:".Length..]]), CompressionMode.Decompress);
+            using var reader = new TarReader(gzip);
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.EntryType == TarEntryType.RegularFile && entry.DataStream is { } data && include(entry.Name))
+                {
+                    var buffer = new MemoryStream();
+                    data.CopyTo(buffer);
+                    result[entry.Name] = buffer.ToArray();
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The merged file system: the last layer to mention a path wins (no whiteouts are written).</summary>
     public IReadOnlyDictionary<string, LayerEntry> FileSystem()
     {

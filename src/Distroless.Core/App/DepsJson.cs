@@ -47,7 +47,7 @@ public sealed class DepsJson
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw Errors.MalformedDepsJson(path, e.Message, e);
+            throw Errors.MalformedAppManifest(path, e.Message, e);
         }
     }
 

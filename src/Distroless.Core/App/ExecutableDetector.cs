@@ -34,6 +34,12 @@ public static class ExecutableDetector
 
         var is64 = header[4] == 2;
         var little = header[5] == 1;
+        // ET_EXEC: a (static) executable, which needs no interpreter.
+        if (Read16(header[16..], little) == 2)
+        {
+            return true;
+        }
+
         ulong phoff = is64 ? Read64(header[32..], little) : Read32(header[28..], little);
         int phentsize = Read16(is64 ? header[54..] : header[42..], little);
         int phnum = Read16(is64 ? header[56..] : header[44..], little);

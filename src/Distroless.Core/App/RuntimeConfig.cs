@@ -8,6 +8,11 @@ public static class RuntimeConfig
 {
     public static IReadOnlyList<(string Name, string Version)> ReadFrameworks(string path)
     {
+        if (!File.Exists(path))
+        {
+            throw Errors.PublishOutputMissing(path);
+        }
+
         try
         {
             using var stream = File.OpenRead(path);
@@ -24,13 +29,15 @@ public static class RuntimeConfig
                 result.AddRange(many.EnumerateArray().Select(Framework));
             }
 
-            return result;
+            return result.Count > 0 ? result : throw new JsonException("it names no shared framework, yet the app is framework-dependent");
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            throw Errors.MalformedDepsJson(path, e.Message, e);
+            throw Errors.MalformedAppManifest(path, e.Message, e);
         }
 
-        static (string, string) Framework(JsonElement e) => (e.GetProperty("name").GetString()!, e.GetProperty("version").GetString()!);
+        static (string, string) Framework(JsonElement e) => (
+            e.GetProperty("name").GetString() ?? throw new JsonException("a framework has no name"),
+            e.GetProperty("version").GetString() ?? throw new JsonException("a framework has no version"));
     }
 }

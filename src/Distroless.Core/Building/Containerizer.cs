@@ -95,7 +95,7 @@ public sealed class Containerizer
         var frameworks = names.Select(name => new RuntimeFramework(name,
                 plan.App.Runtime.FrameworkVersions.GetValueOrDefault(name)
                 ?? requested.FirstOrDefault(f => f.Name == name).Version
-                ?? requested.First().Version))
+                ?? requested[0].Version))
             .ToList();
 
         var rid = plan.Base.RuntimeIdentifier;

@@ -42,9 +42,11 @@ public static partial class ImagePlanValidator
             }
         }
 
-        if (!plan.Container.WorkingDirectory.StartsWith('/'))
+        var workingDirectory = plan.Container.WorkingDirectory;
+        if (!workingDirectory.StartsWith('/')
+            || workingDirectory.TrimEnd('/').Split('/').Skip(1).Any(s => s is "" or "." or ".."))
         {
-            throw Errors.InvalidProperty("ContainerWorkingDirectory", plan.Container.WorkingDirectory, "an absolute path such as /app");
+            throw Errors.InvalidProperty("ContainerWorkingDirectory", plan.Container.WorkingDirectory, "an absolute, normalized path such as /app (no empty, . or .. segments)");
         }
 
         if (string.IsNullOrWhiteSpace(plan.Container.User) || plan.Container.User.Any(char.IsWhiteSpace))

@@ -16,7 +16,7 @@ public static class AptSources
         var list = Path.Combine(aptDirectory, "sources.list");
         if (File.Exists(list))
         {
-            sources.AddRange(ParseOneLine(File.ReadAllText(list)));
+            sources.AddRange(ReadOrSkip(list, ParseOneLine));
         }
 
         var directory = Path.Combine(aptDirectory, "sources.list.d");
@@ -26,11 +26,11 @@ public static class AptSources
             {
                 if (file.EndsWith(".list", StringComparison.Ordinal))
                 {
-                    sources.AddRange(ParseOneLine(File.ReadAllText(file)));
+                    sources.AddRange(ReadOrSkip(file, ParseOneLine));
                 }
                 else if (file.EndsWith(".sources", StringComparison.Ordinal))
                 {
-                    sources.AddRange(ParseDeb822(File.ReadAllText(file)));
+                    sources.AddRange(ReadOrSkip(file, ParseDeb822));
                 }
             }
         }
@@ -62,6 +62,22 @@ public static class AptSources
     {
         "buster", "bullseye", "bookworm", "trixie", "forky", "duke", "sid", "stable", "oldstable", "testing", "unstable",
     };
+
+    /// <summary>
+    /// apt's sources are only a fallback for finding a mirror: a file we cannot parse is passed
+    /// over (apt itself reports it), and if no usable source remains, DSTL1001 says what to set.
+    /// </summary>
+    private static List<AptSource> ReadOrSkip(string path, Func<string, IEnumerable<AptSource>> parse)
+    {
+        try
+        {
+            return parse(File.ReadAllText(path)).ToList();
+        }
+        catch (Exception e) when (e is FormatException or IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
 
     public static IEnumerable<AptSource> ParseOneLine(string text)
     {

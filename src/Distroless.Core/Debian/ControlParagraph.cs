@@ -87,13 +87,27 @@ public sealed class ControlParagraph
     /// <summary>Splits text into paragraphs at blank lines.</summary>
     public static IEnumerable<ControlParagraph> ParseAll(string text)
     {
-        var normalized = text.Replace("\r\n", "\n", StringComparison.Ordinal);
-        foreach (var block in normalized.Split("\n\n", StringSplitOptions.RemoveEmptyEntries))
+        // A line that is empty or holds only whitespace ends a paragraph (deb822).
+        var block = new System.Text.StringBuilder();
+        foreach (var line in text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
-            if (!string.IsNullOrWhiteSpace(block))
+            if (line.Trim().Length == 0)
             {
-                yield return Parse(block);
+                if (block.Length > 0)
+                {
+                    yield return Parse(block.ToString());
+                    block.Clear();
+                }
+
+                continue;
             }
+
+            block.Append(line).Append('\n');
+        }
+
+        if (block.Length > 0)
+        {
+            yield return Parse(block.ToString());
         }
     }
 }

@@ -25,7 +25,7 @@ public static class DiagnosticCodes
     public const string ReleaseMismatch = "DSTL2010";
 
     public const string PublishOutputMissing = "DSTL3001";
-    public const string MalformedDepsJson = "DSTL3002";
+    public const string MalformedAppManifest = "DSTL3002";
     public const string UnsafePath = "DSTL3003";
     public const string RuntimePackUnavailable = "DSTL3004";
 

@@ -91,10 +91,10 @@ public static class Errors
         $"the published file \"{path}\" does not exist.",
         "Run the image build after a successful dotnet publish, or publish again.");
 
-    public static DistrolessException MalformedDepsJson(string path, string detail, Exception? inner = null) => E(
-        DiagnosticCodes.MalformedDepsJson,
-        $"cannot read the dependency manifest \"{path}\": {detail}.",
-        "Publish again; the .deps.json file in the publish directory is damaged.", inner);
+    public static DistrolessException MalformedAppManifest(string path, string detail, Exception? inner = null) => E(
+        DiagnosticCodes.MalformedAppManifest,
+        $"cannot read the app manifest \"{path}\": {detail}.",
+        "Publish again; the .deps.json or .runtimeconfig.json file in the publish directory is damaged.", inner);
 
     public static DistrolessException UnsafePath(string path) => E(
         DiagnosticCodes.UnsafePath,

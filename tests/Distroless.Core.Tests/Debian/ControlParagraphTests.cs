@@ -100,4 +100,12 @@ public sealed class ControlParagraphTests
 
         Assert.That(paragraphs.Select(p => p["Package"]), Is.EqualTo(new[] { "a", "b", "c", "d" }));
     }
+
+    [Test]
+    public void ParseAll_treats_a_whitespace_only_line_as_a_paragraph_break()
+    {
+        var paragraphs = ControlParagraph.ParseAll("Types: deb\nURIs: http://a.test/\n  \t\nTypes: deb\nURIs: http://b.test/\n").ToList();
+
+        Assert.That(paragraphs.Select(p => p["URIs"]), Is.EqualTo(new[] { "http://a.test/", "http://b.test/" }));
+    }
 }
