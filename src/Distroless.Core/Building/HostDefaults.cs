@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Distroless.Debian;
 
 namespace Distroless.Building;
@@ -48,6 +49,13 @@ public static class HostDefaults
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "distroless", "cache")
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distroless");
     }
+
+    /// <summary>Registries allowed over plain HTTP: the property's and DOTNET_CONTAINER_INSECURE_REGISTRIES' entries (',' or ';' separated).</summary>
+    public static ImmutableArray<string> InsecureRegistries(string? property, Func<string, string?> environment)
+        => $"{property};{environment("DOTNET_CONTAINER_INSECURE_REGISTRIES")}"
+            .Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToImmutableArray();
 
     /// <summary>SOURCE_DATE_EPOCH when set (reproducible-builds.org), else 0 (1970-01-01).</summary>
     public static long SourceDateEpoch(string? value)

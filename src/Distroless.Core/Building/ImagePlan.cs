@@ -29,8 +29,16 @@ public sealed record ImagePlan
     /// </summary>
     public long SourceDateEpoch { get; init; }
 
-    /// <summary>Where the OCI image archive goes.</summary>
-    public required string ArchivePath { get; init; }
+    /// <summary>Where the OCI image archive goes; null when the image goes only to a registry or an engine.</summary>
+    public string? ArchivePath { get; init; }
+
+    /// <summary>Push to this registry (host[:port]) as Repository:tag, for every tag.</summary>
+    public string? Registry { get; init; }
+
+    /// <summary>Load into a local engine ("podman" or "docker") through its command line.</summary>
+    public string? LocalEngine { get; init; }
+
+    public RegistrySettings RegistrySettings { get; init; } = new();
 
     /// <summary>The user-wide cache of downloads and built layers.</summary>
     public required string CacheDirectory { get; init; }
@@ -48,9 +56,12 @@ public sealed record ImagePlan
         => JsonSerializer.Deserialize<ImagePlan>(json, Json) ?? throw new JsonException("the plan is empty");
 }
 
-/// <summary>Which Debian base to generate.</summary>
+/// <summary>Which base to build on: the Debian base to generate, or an image from a registry.</summary>
 public sealed record BasePlan
 {
+    /// <summary>A registry image (ContainerBaseImage) to use instead of the generated base.</summary>
+    public string? Image { get; init; }
+
     /// <summary>Debian codename, e.g. bookworm.</summary>
     public string Suite { get; init; } = "bookworm";
 
@@ -121,4 +132,17 @@ public sealed record ContainerSettings
 
     /// <summary>"8080/tcp" style.</summary>
     public ImmutableArray<string> Ports { get; init; } = [];
+}
+
+/// <summary>How registries are reached and pushed to.</summary>
+public sealed record RegistrySettings
+{
+    /// <summary>Registries (host[:port]) allowed over plain HTTP or unverified TLS, besides loopback.</summary>
+    public ImmutableArray<string> InsecureRegistries { get; init; } = [];
+
+    public int Parallelism { get; init; } = 4;
+
+    public long ChunkedUploadThreshold { get; init; } = 16L * 1024 * 1024;
+
+    public int ChunkSize { get; init; } = 8 * 1024 * 1024;
 }

@@ -20,8 +20,15 @@ public static partial class ImagePlanValidator
             throw Errors.UnsupportedSuite(plan.Base.Suite, DebianRelease.Supported.Select(r => r.Codename));
         }
 
-        CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", plan.Base.Mirror);
-        CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", plan.Base.SecurityMirror);
+        if (plan.Base.Image is { } baseImage)
+        {
+            Registry.ImageReference.Parse(baseImage);
+        }
+        else
+        {
+            CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", plan.Base.Mirror);
+            CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", plan.Base.SecurityMirror);
+        }
 
         if (!plan.App.Files.Any(f => f.RelativePath.Replace('\\', '/') == plan.App.AppHost))
         {
@@ -67,9 +74,27 @@ public static partial class ImagePlanValidator
             throw Errors.InvalidProperty("SOURCE_DATE_EPOCH", plan.SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number of seconds since 1970-01-01");
         }
 
-        if (string.IsNullOrWhiteSpace(plan.ArchivePath))
+        if (plan.ArchivePath is { } archive && string.IsNullOrWhiteSpace(archive))
         {
-            throw Errors.InvalidProperty("ContainerArchiveOutputPath", plan.ArchivePath, "a file path for the image archive");
+            throw Errors.InvalidProperty("ContainerArchiveOutputPath", archive, "a file path for the image archive");
+        }
+
+        if (plan.ArchivePath is null && plan.Registry is null && plan.LocalEngine is null)
+        {
+            throw Errors.InvalidProperty("ContainerArchiveOutputPath", "", "a file path for the image archive, a ContainerRegistry, or a LocalRegistry");
+        }
+
+        if (plan.Registry is { } registry)
+        {
+            foreach (var tag in plan.Tags)
+            {
+                Registry.ImageReference.Create(registry, plan.Repository, tag);
+            }
+        }
+
+        if (plan.LocalEngine is { } engine && engine is not ("podman" or "docker"))
+        {
+            throw Errors.InvalidProperty("LocalRegistry", engine, "Podman or Docker");
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class BlobCache
         }
     }
 
-    internal string TempPath()
+    public string TempPath()
     {
         var dir = Path.Combine(Root, "tmp");
         Directory.CreateDirectory(dir);

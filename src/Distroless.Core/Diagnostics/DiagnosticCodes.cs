@@ -3,7 +3,7 @@ namespace Distroless.Diagnostics;
 /// <summary>
 /// Every DSTL code in one place. docs/diagnostics.md documents each one (a test keeps the two
 /// in step). Ranges: 1xxx configuration and project input, 2xxx Debian archive and base,
-/// 3xxx application layers, 4xxx image output, 9xxx internal.
+/// 3xxx application layers, 4xxx image output, 5xxx registries, 9xxx internal.
 /// </summary>
 public static class DiagnosticCodes
 {
@@ -12,6 +12,7 @@ public static class DiagnosticCodes
     public const string NoAppHost = "DSTL1003";
     public const string InvalidProperty = "DSTL1004";
     public const string UnsupportedSuite = "DSTL1005";
+    public const string InvalidImageReference = "DSTL1006";
 
     public const string ArchiveUnreachable = "DSTL2001";
     public const string SignatureInvalid = "DSTL2002";
@@ -31,6 +32,17 @@ public static class DiagnosticCodes
 
     public const string OutputNotWritable = "DSTL4001";
     public const string CacheCorrupt = "DSTL4002";
+    public const string LocalEngineFailed = "DSTL4003";
+
+    public const string RegistryAuthenticationFailed = "DSTL5001";
+    public const string RegistryUnavailable = "DSTL5002";
+    public const string RegistryTlsFailed = "DSTL5003";
+    public const string RegistryRejected = "DSTL5004";
+    public const string RegistryDigestMismatch = "DSTL5005";
+    public const string BaseImageNotFound = "DSTL5006";
+    public const string InsecureRegistryRefused = "DSTL5007";
+    public const string CredentialHelperFailed = "DSTL5008";
+    public const string NoMatchingPlatform = "DSTL5009";
 
     public const string InternalError = "DSTL9001";
 }

@@ -35,6 +35,11 @@ public static class Errors
         $"the Debian suite \"{suite}\" is not supported.",
         $"Set DistrolessDebianSuite to one of: {string.Join(", ", supported)}.");
 
+    public static DistrolessException InvalidImageReference(string reference, string property, string reason) => E(
+        DiagnosticCodes.InvalidImageReference,
+        $"{property} \"{reference}\" is not a valid image reference: {reason}.",
+        "Write it as [registry[:port]/]repository[:tag][@sha256:digest], in lowercase, e.g. ghcr.io/shop/api:1.4.2.");
+
     public static DistrolessException ArchiveUnreachable(string url, string reason, Exception? inner = null) => E(
         DiagnosticCodes.ArchiveUnreachable,
         $"cannot fetch {url}: {reason}.",
@@ -110,6 +115,56 @@ public static class Errors
         DiagnosticCodes.OutputNotWritable,
         $"cannot write the image to \"{path}\": {reason}.",
         "Choose a writable ContainerArchiveOutputPath.", inner);
+
+    public static DistrolessException LocalEngineFailed(string engine, string detail) => E(
+        DiagnosticCodes.LocalEngineFailed,
+        $"cannot load the image into {engine}: {detail}.",
+        $"Check that {engine} is installed and works (\"{engine} images\"), or set ContainerArchiveOutputPath to write an archive instead.");
+
+    public static DistrolessException RegistryAuthenticationFailed(string registry, string detail) => E(
+        DiagnosticCodes.RegistryAuthenticationFailed,
+        $"the registry {registry} refused the credentials ({detail}).",
+        "Log in again (docker login / podman login), or set DOTNET_CONTAINER_REGISTRY_UNAME and DOTNET_CONTAINER_REGISTRY_PWORD.");
+
+    public static DistrolessException RegistryUnavailable(string registry, string operation, int attempts, string last, Exception? inner = null) => E(
+        DiagnosticCodes.RegistryUnavailable,
+        $"the registry {registry} did not complete {operation} after {attempts} attempts; it last said: {last}.",
+        "Check that the registry is up and reachable; transient errors are retried with backoff.", inner);
+
+    public static DistrolessException RegistryTlsFailed(string registry, string detail, Exception? inner = null) => E(
+        DiagnosticCodes.RegistryTlsFailed,
+        $"the TLS connection to {registry} failed: {detail}.",
+        "Add the registry's CA to the system trust store (or SSL_CERT_FILE); only for a test registry, name it in DOTNET_CONTAINER_INSECURE_REGISTRIES.", inner);
+
+    public static DistrolessException RegistryRejected(string registry, string operation, string answer) => E(
+        DiagnosticCodes.RegistryRejected,
+        $"the registry {registry} rejected {operation}: {answer}.",
+        "Check the repository name and your permissions on it.");
+
+    public static DistrolessException RegistryDigestMismatch(string registry, string what, string expected, string actual) => E(
+        DiagnosticCodes.RegistryDigestMismatch,
+        $"the registry {registry} reports {what} with digest {actual}, but {expected} was sent or asked for.",
+        "The registry or a proxy altered the content; retry, or report it to the registry's operator.");
+
+    public static DistrolessException BaseImageNotFound(string reference, string detail) => E(
+        DiagnosticCodes.BaseImageNotFound,
+        $"the base image {reference} was not found ({detail}).",
+        "Check ContainerBaseImage (registry, repository, tag or digest), or remove it to use the generated Debian base.");
+
+    public static DistrolessException InsecureRegistryRefused(string registry) => E(
+        DiagnosticCodes.InsecureRegistryRefused,
+        $"the registry {registry} does not speak HTTPS, and plain HTTP is allowed only for loopback and listed registries.",
+        "Serve the registry over HTTPS, or (for a trusted network only) name it in DOTNET_CONTAINER_INSECURE_REGISTRIES or DistrolessInsecureRegistries.");
+
+    public static DistrolessException CredentialHelperFailed(string helper, string registry, string detail) => E(
+        DiagnosticCodes.CredentialHelperFailed,
+        $"the credential helper {helper} failed for {registry}: {detail}.",
+        $"Check that {helper} is on PATH and logged in, or remove it from the docker/podman configuration.");
+
+    public static DistrolessException NoMatchingPlatform(string reference, string platform, string available) => E(
+        DiagnosticCodes.NoMatchingPlatform,
+        $"the base image {reference} has no {platform} image (it has: {available}).",
+        "Choose a base image built for the platform, or publish for one of the platforms it has.");
 
     public static DistrolessException CacheCorrupt(string path, string detail) => E(
         DiagnosticCodes.CacheCorrupt,

@@ -64,6 +64,22 @@ public sealed partial class BuildDistrolessImage
 
     public string? ContainerArchiveOutputPath { get; set; }
 
+    /// <summary>Push to this registry (host[:port]).</summary>
+    public string? ContainerRegistry { get; set; }
+
+    /// <summary>A registry image to build on instead of the generated Debian base.</summary>
+    public string? ContainerBaseImage { get; set; }
+
+    /// <summary>Podman or Docker: load the image into that engine.</summary>
+    public string? LocalRegistry { get; set; }
+
+    /// <summary>Registries allowed over plain HTTP (besides loopback), ';'-separated.</summary>
+    public string? InsecureRegistries { get; set; }
+
+    public int PushParallelism { get; set; }
+
+    public long ChunkedUploadThreshold { get; set; }
+
     /// <summary>Where the archive goes when ContainerArchiveOutputPath is not set.</summary>
     public string? DefaultArchiveDirectory { get; set; }
 
@@ -91,4 +107,8 @@ public sealed partial class BuildDistrolessImage
 
     [Output]
     public string? ArchiveOutputPath { get; private set; }
+
+    /// <summary>Every pushed reference (registry/repository:tag), with Digest metadata.</summary>
+    [Output]
+    public ITaskItem[] PushedReferences { get; private set; } = [];
 }

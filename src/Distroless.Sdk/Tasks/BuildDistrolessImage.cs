@@ -1,7 +1,10 @@
 using Distroless.Building;
 using Distroless.Diagnostics;
+using Distroless.Registry.Auth;
 using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
 using Task = Microsoft.Build.Utilities.Task;
+using TaskItem = Microsoft.Build.Utilities.TaskItem;
 
 namespace Distroless.Sdk.Tasks;
 
@@ -43,18 +46,26 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
             {
                 Timeout = TimeSpan.FromMinutes(5),
             };
-            var result = await new Containerizer(http, new TaskLogger(Log)).BuildAsync(plan, ct).ConfigureAwait(false);
+            var logger = new TaskLogger(Log);
+            var credentials = new CredentialStore(Environment.GetEnvironmentVariable,
+                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), new ProcessCredentialHelperRunner(), logger);
+            var result = await new Containerizer(http, logger, credentials: credentials).BuildAsync(plan, ct).ConfigureAwait(false);
 
             ImageDigest = result.Image.Digest.ToString();
             ImageId = result.Image.ImageId.ToString();
             ArchiveOutputPath = result.ArchivePath;
+            PushedReferences = result.Push is null ? [] : result.References.Select(r =>
+            {
+                var item = new TaskItem(r);
+                item.SetMetadata("Digest", result.Image.Digest.ToString());
+                return (ITaskItem)item;
+            }).ToArray();
             foreach (var layer in result.LayerDescriptions)
             {
                 Log.LogMessage(MessageImportance.Low, "Distroless:   layer " + layer);
             }
 
-            Log.LogMessage(MessageImportance.High,
-                $"  {string.Join(", ", result.References)} ({result.Image.Digest.Short}) -> {result.ArchivePath}  [load it: podman load -i {Quote(result.ArchivePath)}]");
+            Log.LogMessage(MessageImportance.High, "  " + Summary(result));
             return !Log.HasLoggedErrors;
         }
         catch (DistrolessException e)
@@ -73,6 +84,29 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
         => Log.LogError(subcategory: null, errorCode: diagnostic.Code, helpKeyword: diagnostic.Code, helpLink: null,
             file: ProjectFile, lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0,
             message: $"{diagnostic.Message} {diagnostic.Fix}");
+
+    /// <summary>The one line a publish ends with: what was built and where it went.</summary>
+    private static string Summary(BuildResult result)
+    {
+        var image = $"{string.Join(", ", result.References)} ({result.Image.Digest})";
+        var places = new List<string>();
+        if (result.ArchivePath is { } archive)
+        {
+            places.Add($"written to {archive}  [load it: podman load -i {Quote(archive)}]");
+        }
+
+        if (result.Push is { } push)
+        {
+            places.Add($"pushed: {push}");
+        }
+
+        if (result.LoadedInto is { } engine)
+        {
+            places.Add($"loaded into {engine}");
+        }
+
+        return $"{image} {string.Join("; ", places)}";
+    }
 
     private static string Quote(string path) => path.Contains(' ') ? $"\"{path}\"" : path;
 }

@@ -29,6 +29,7 @@ internal static class ImagePlanMapper
             Tags = Tags(task),
             Base = new BasePlan
             {
+                Image = NonEmpty(task.ContainerBaseImage),
                 Suite = suite,
                 RuntimeIdentifier = NonEmpty(task.RuntimeIdentifier) ?? NonEmpty(task.SdkRuntimeIdentifier) ?? "",
                 Mirror = mirror,
@@ -64,6 +65,14 @@ internal static class ImagePlanMapper
             },
             SourceDateEpoch = HostDefaults.SourceDateEpoch(task.SourceDateEpoch),
             ArchivePath = ArchivePath(task, repository),
+            Registry = NonEmpty(task.ContainerRegistry),
+            LocalEngine = NonEmpty(task.LocalRegistry)?.ToLowerInvariant(),
+            RegistrySettings = new RegistrySettings
+            {
+                InsecureRegistries = HostDefaults.InsecureRegistries(task.InsecureRegistries, environment),
+                Parallelism = task.PushParallelism > 0 ? task.PushParallelism : new RegistrySettings().Parallelism,
+                ChunkedUploadThreshold = task.ChunkedUploadThreshold > 0 ? task.ChunkedUploadThreshold : new RegistrySettings().ChunkedUploadThreshold,
+            },
             CacheDirectory = NonEmpty(task.CacheDirectory) ?? HostDefaults.CacheDirectory(environment),
         };
     }
@@ -134,13 +143,16 @@ internal static class ImagePlanMapper
         return $"{port}/{type}";
     }
 
-    private static string ArchivePath(BuildDistrolessImage task, string repository)
+    /// <summary>The archive path: the one asked for, else the default when the image goes nowhere else.</summary>
+    private static string? ArchivePath(BuildDistrolessImage task, string repository)
     {
         var fileName = repository.Replace('/', '-') + ".tar";
         var requested = NonEmpty(task.ContainerArchiveOutputPath);
         if (requested is null)
         {
-            return Path.Combine(NonEmpty(task.DefaultArchiveDirectory) ?? task.PublishDir, fileName);
+            return NonEmpty(task.ContainerRegistry) is null && NonEmpty(task.LocalRegistry) is null
+                ? Path.Combine(NonEmpty(task.DefaultArchiveDirectory) ?? task.PublishDir, fileName)
+                : null;
         }
 
         // A directory (existing, or written with a trailing separator) gets the default file name.

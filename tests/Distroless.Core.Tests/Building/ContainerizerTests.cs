@@ -148,7 +148,7 @@ public sealed class ContainerizerTests
         var containerizer = Containerizer(_archive.Handler);
 
         _first = await containerizer.BuildAsync(_plan);
-        _image = ImageArchiveContents.Read(_first.ArchivePath);
+        _image = ImageArchiveContents.Read(_first.ArchivePath!);
 
         var before = _archive.RequestCounts;
         _warm = await containerizer.BuildAsync(_plan with { ArchivePath = _temp.Combine("out", "warm.tar") });
@@ -249,7 +249,7 @@ public sealed class ContainerizerTests
             Assert.That(_first.Image.Digest.ToString(), Is.EqualTo(GoldenManifestDigest));
             Assert.That(_warm.Image.Digest, Is.EqualTo(_first.Image.Digest), "warm cache");
             Assert.That(_cold.Image.Digest, Is.EqualTo(_first.Image.Digest), "empty cache");
-            Assert.That(File.ReadAllBytes(_cold.ArchivePath), Is.EqualTo(File.ReadAllBytes(_first.ArchivePath)), "archive bytes");
+            Assert.That(File.ReadAllBytes(_cold.ArchivePath!), Is.EqualTo(File.ReadAllBytes(_first.ArchivePath!)), "archive bytes");
         });
     }
 
@@ -299,7 +299,7 @@ public sealed class ContainerizerTests
 
         var result = await Containerizer(_archive.Handler).BuildAsync(plan);
 
-        var config = ImageArchiveContents.Read(result.ArchivePath).Config.GetProperty("config");
+        var config = ImageArchiveContents.Read(result.ArchivePath!).Config.GetProperty("config");
         Assert.Multiple(() =>
         {
             Assert.That(result.Packages.Select(p => p.Name), Is.EqualTo(Distroless.Base.DebianRelease.Bookworm.Packages));

@@ -23,7 +23,7 @@ public sealed partial class DiagnosticCatalogTests
         Assert.Multiple(() =>
         {
             Assert.That(Codes.Values, Is.Unique);
-            Assert.That(Codes.Values, Is.All.Matches(@"^DSTL[1-49]\d{3}$"));
+            Assert.That(Codes.Values, Is.All.Matches(@"^DSTL[1-59]\d{3}$"));
             Assert.That(Codes[nameof(DiagnosticCodes.InternalError)], Is.EqualTo("DSTL9001"));
         });
     }
@@ -35,7 +35,7 @@ public sealed partial class DiagnosticCatalogTests
         var path = RepositoryFiles.PathOf("docs/diagnostics.md");
         if (!File.Exists(path))
         {
-            Assert.Ignore("docs/diagnostics.md is not written yet");
+            Assert.Fail("docs/diagnostics.md is missing");
         }
 
         var headings = File.ReadAllLines(path).Where(l => l.StartsWith('#')).ToList();
@@ -51,7 +51,7 @@ public sealed partial class DiagnosticCatalogTests
         var path = RepositoryFiles.PathOf("docs/diagnostics.md");
         if (!File.Exists(path))
         {
-            Assert.Ignore("docs/diagnostics.md is not written yet");
+            Assert.Fail("docs/diagnostics.md is missing");
         }
 
         var documented = File.ReadAllLines(path).Where(l => l.StartsWith('#')).SelectMany(l => CodePattern().Matches(l)).Select(m => m.Value);

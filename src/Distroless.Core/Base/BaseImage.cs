@@ -1,0 +1,33 @@
+using System.Collections.Immutable;
+using Distroless.Debian;
+using Distroless.Layers;
+using Distroless.Oci;
+
+namespace Distroless.Base;
+
+/// <summary>
+/// What an image is built on: the generated Debian base, or an image from a registry
+/// (ContainerBaseImage). Its layers, the config it brings, and what the SBOM and the manifest
+/// should know about it.
+/// </summary>
+public sealed record BaseImage
+{
+    public required string Description { get; init; }
+
+    public required ImmutableArray<LayerBlob> Layers { get; init; }
+
+    /// <summary>A registry base's config (env, user, history…); null for the generated base.</summary>
+    public ImageConfig? Config { get; init; }
+
+    public ImmutableArray<PackageRecord> Packages { get; init; } = [];
+
+    /// <summary>org.opencontainers.image.base.name/.digest for a registry base.</summary>
+    public ImmutableSortedDictionary<string, string>? Annotations { get; init; }
+
+    public static BaseImage From(DistrolessBase generated) => new()
+    {
+        Description = $"Debian {generated.Release.VersionId} ({generated.Release.Codename}) distroless base",
+        Layers = generated.Layers,
+        Packages = generated.Packages,
+    };
+}

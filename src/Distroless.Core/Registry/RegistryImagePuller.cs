@@ -1,0 +1,154 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using Distroless.Base;
+using Distroless.Caching;
+using Distroless.Diagnostics;
+using Distroless.Layers;
+using Distroless.Oci;
+using Microsoft.Extensions.Logging;
+
+namespace Distroless.Registry;
+
+/// <summary>
+/// Fetches a base image from a registry into the cache: the manifest (from an index, the one
+/// for the platform), the config and every layer, each verified against its digest. A base
+/// pinned by digest whose parts are all cached is read without any network access.
+/// </summary>
+public sealed class RegistryImagePuller
+{
+    private static readonly HashSet<string> IndexTypes = new(StringComparer.Ordinal)
+    {
+        MediaTypes.ImageIndex, "application/vnd.docker.distribution.manifest.list.v2+json",
+    };
+
+    private readonly BlobCache _cache;
+    private readonly Func<string, RegistryTransport> _transports;
+    private readonly ILogger _logger;
+
+    public RegistryImagePuller(BlobCache cache, Func<string, RegistryTransport> transports, ILogger logger)
+    {
+        _cache = cache;
+        _transports = transports;
+        _logger = logger;
+    }
+
+    public async Task<BaseImage> PullAsync(ImageReference reference, Platform platform, CancellationToken ct = default)
+    {
+        var client = new Lazy<RepositoryClient>(() => new RepositoryClient(_transports(reference.ApiHost), reference.Repository));
+        var (content, digest) = await ManifestAsync(client, reference, reference.ManifestReference, reference.Digest, ct).ConfigureAwait(false);
+        using var top = JsonDocument.Parse(content);
+        if (IndexTypes.Contains(MediaType(top.RootElement)))
+        {
+            var chosen = ChooseManifest(top.RootElement, platform, reference);
+            (content, digest) = await ManifestAsync(client, reference, chosen.ToString(), chosen, ct).ConfigureAwait(false);
+        }
+
+        using var manifest = JsonDocument.Parse(content);
+        var configDescriptor = Descriptor(manifest.RootElement.GetProperty("config"));
+        var configBytes = await File.ReadAllBytesAsync(await BlobAsync(client, configDescriptor, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var config = ImageConfigReader.Read(configBytes);
+        var layers = manifest.RootElement.GetProperty("layers").EnumerateArray().Select(Descriptor).ToList();
+        if (layers.Count != config.DiffIds.Length)
+        {
+            throw Errors.RegistryRejected(reference.Registry, $"the base image {reference}", "its manifest and config disagree on the number of layers");
+        }
+
+        foreach (var layer in layers)
+        {
+            await BlobAsync(client, layer, ct).ConfigureAwait(false);
+        }
+
+        var locations = new BlobLocations(_cache, reference.ApiHost);
+        foreach (var layer in layers)
+        {
+            locations.Remember(layer.Digest, reference.Repository);
+        }
+
+        var history = config.History.Where(h => !h.EmptyLayer).Select(h => h.CreatedBy).ToList();
+        var pinned = reference.WithDigest(digest);
+        _logger.LogInformation("Base image {Reference}: {Count} layers", pinned, layers.Count);
+        return new BaseImage
+        {
+            Description = pinned.ToString(),
+            Layers = layers.Select((layer, i) => new LayerBlob(
+                layer with { MediaType = NormalizeLayerType(layer.MediaType) }, config.DiffIds[i], 0,
+                i < history.Count ? history[i] : $"base layer {i + 1} of {reference}")).ToImmutableArray(),
+            Config = config,
+            Annotations = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
+            {
+                ["org.opencontainers.image.base.name"] = reference.ToString(),
+                ["org.opencontainers.image.base.digest"] = digest.ToString(),
+            }),
+        };
+    }
+
+    /// <summary>A manifest from the cache when its digest is known and cached, else from the registry.</summary>
+    private async Task<(byte[] Content, Digest Digest)> ManifestAsync(Lazy<RepositoryClient> client, ImageReference image,
+        string reference, Digest? expected, CancellationToken ct)
+    {
+        if (expected is { } pinned && _cache.Contains(pinned))
+        {
+            return (await File.ReadAllBytesAsync(_cache.BlobPath(pinned), ct).ConfigureAwait(false), pinned);
+        }
+
+        var fetched = await client.Value.GetManifestAsync(reference, ct).ConfigureAwait(false)
+            ?? throw Errors.BaseImageNotFound(image.ToString(), $"the registry has no manifest {reference}");
+        if (expected is { } want && fetched.Digest != want)
+        {
+            throw Errors.RegistryDigestMismatch(image.Registry, $"the manifest {reference}", want.ToString(), fetched.Digest.ToString());
+        }
+
+        await _cache.PutAsync(new MemoryStream(fetched.Content), fetched.Digest, fetched.Content.Length,
+            actual => Errors.RegistryDigestMismatch(image.Registry, "a manifest", fetched.Digest.ToString(), actual.ToString()), ct).ConfigureAwait(false);
+        return (fetched.Content, fetched.Digest);
+    }
+
+    private async Task<string> BlobAsync(Lazy<RepositoryClient> client, Descriptor blob, CancellationToken ct)
+    {
+        if (_cache.Contains(blob.Digest))
+        {
+            return _cache.BlobPath(blob.Digest);
+        }
+
+        return await client.Value.GetBlobAsync(blob.Digest, body => _cache.PutAsync(body, blob.Digest, blob.Size,
+            actual => Errors.RegistryDigestMismatch(client.Value.Registry, $"the blob {blob.Digest.Short}", blob.Digest.ToString(), actual.ToString()), ct),
+            ct).ConfigureAwait(false);
+    }
+
+    private static Digest ChooseManifest(JsonElement index, Platform platform, ImageReference reference)
+    {
+        var candidates = index.GetProperty("manifests").EnumerateArray()
+            .Select(m => (Descriptor: m, Platform: m.TryGetProperty("platform", out var p) ? p : default))
+            .ToList();
+        foreach (var (descriptor, p) in candidates)
+        {
+            if (p.ValueKind == JsonValueKind.Object
+                && Text(p, "os") == platform.Os && Text(p, "architecture") == platform.Architecture
+                && (platform.Variant is null || Text(p, "variant") is null || Text(p, "variant") == platform.Variant))
+            {
+                return Oci.Digest.Parse(descriptor.GetProperty("digest").GetString()!);
+            }
+        }
+
+        throw Errors.NoMatchingPlatform(reference.ToString(), platform.ToString(), string.Join(", ", candidates
+            .Where(c => c.Platform.ValueKind == JsonValueKind.Object)
+            .Select(c => $"{Text(c.Platform, "os")}/{Text(c.Platform, "architecture")}{(Text(c.Platform, "variant") is { } v ? "/" + v : "")}")));
+    }
+
+    private static string MediaType(JsonElement manifest)
+        => Text(manifest, "mediaType") ?? (manifest.TryGetProperty("manifests", out _) ? MediaTypes.ImageIndex : MediaTypes.ImageManifest);
+
+    private static Descriptor Descriptor(JsonElement e)
+        => new(Text(e, "mediaType") ?? MediaTypes.LayerGzip, Oci.Digest.Parse(e.GetProperty("digest").GetString()!), e.GetProperty("size").GetInt64());
+
+    /// <summary>Docker's layer types name the same bytes as OCI's; an OCI manifest uses OCI names.</summary>
+    private static string NormalizeLayerType(string mediaType) => mediaType switch
+    {
+        "application/vnd.docker.image.rootfs.diff.tar.gzip" => MediaTypes.LayerGzip,
+        "application/vnd.docker.image.rootfs.diff.tar" => MediaTypes.LayerTar,
+        _ => mediaType,
+    };
+
+    private static string? Text(JsonElement e, string name)
+        => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
