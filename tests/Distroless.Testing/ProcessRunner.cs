@@ -1,21 +1,31 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Distroless.IntegrationTests;
+namespace Distroless.Testing;
 
 public sealed record ProcessResult(int ExitCode, string Output, string Error)
 {
     public string All => Output + Error;
 }
 
-/// <summary>Runs a command to completion with a timeout, capturing both streams.</summary>
+/// <summary>
+/// Runs a command to completion with a timeout, capturing both streams. The child is killed with
+/// its whole process tree when the timeout passes or the caller cancels.
+/// </summary>
 public static class ProcessRunner
 {
+    /// <summary>
+    /// Runs <paramref name="fileName"/>; <paramref name="environment"/> is set on top of this
+    /// process's own variables, and <paramref name="standardInput"/> (if any) is written to the
+    /// child's standard input, which is then closed, so no child waits on the test's input.
+    /// </summary>
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments,
-        IDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
+        IDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null,
+        string? standardInput = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(fileName)
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -38,14 +48,30 @@ public static class ProcessRunner
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (error) { error.AppendLine(e.Data); } } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout ?? TimeSpan.FromMinutes(5));
         try
         {
+            try
+            {
+                if (standardInput is not null)
+                {
+                    await process.StandardInput.WriteAsync(standardInput.AsMemory(), cts.Token);
+                }
+
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // The child exited without reading its input; its exit code tells the rest.
+            }
+
             await process.WaitForExitAsync(cts.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish in time.\n{output}\n{error}");
         }
 
@@ -54,10 +80,11 @@ public static class ProcessRunner
     }
 
     public static async Task<ProcessResult> RunCheckedAsync(string fileName, IEnumerable<string> arguments,
-        IDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
+        IDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null,
+        string? standardInput = null, CancellationToken cancellationToken = default)
     {
         var args = arguments.ToList();
-        var result = await RunAsync(fileName, args, environment, workingDirectory, timeout);
+        var result = await RunAsync(fileName, args, environment, workingDirectory, timeout, standardInput, cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(
