@@ -94,7 +94,7 @@ var ours = await Time(runs, async () =>
     var client = new DebianArchiveClient(new HttpFetcher(http, NullLogger.Instance), blobs,
         new InReleaseVerifier(DebianKeyring.Default, TimeProvider.System), TimeProvider.System, NullLogger.Instance);
     await new BaseComposer(client, blobs, NullLogger.Instance).ComposeAsync(
-        new BaseRequest(DebianRelease.Bookworm, Platform.LinuxAmd64, new Uri(mirror), new Uri(securityMirror), IncludeIcu: true));
+        new BaseRequest(DebianRelease.Bookworm, Platform.LinuxAmd64, new Uri(mirror), new Uri(securityMirror), BaseFlavor.Runtime(invariantGlobalization: false)));
     Directory.Delete(coldCache, recursive: true);
 });
 var mmdebstrap = await Time(runs, async () =>

@@ -11,14 +11,15 @@ public sealed record AppLayerSpec(LibraryKind Kind, string Description, Immutabl
 
 /// <summary>
 /// Splits the publish output into layers ordered from least to most often changed, like Jib:
-/// the .NET runtime, NuGet packages, project references, then the app's own files (its
+/// the .NET runtime, NuGet packages, project references, static web assets (wwwroot), then the app's own files (its
 /// assembly, apphost, .deps.json, .runtimeconfig.json, content). A code change therefore
 /// moves only the last layer. Empty layers are left out. Symbols (*.pdb, *.dbg) stay out
 /// unless asked for.
 /// </summary>
 public static class AppLayerPlanner
 {
-    private static readonly LibraryKind[] Order = [LibraryKind.Runtime, LibraryKind.Package, LibraryKind.ProjectReference, LibraryKind.App];
+    private static readonly LibraryKind[] Order =
+        [LibraryKind.Runtime, LibraryKind.Package, LibraryKind.ProjectReference, LibraryKind.StaticAssets, LibraryKind.App];
 
     public static ImmutableArray<AppLayerSpec> Plan(IEnumerable<PublishedFile> files, DepsJson? deps, bool includeSymbols)
     {
@@ -49,6 +50,11 @@ public static class AppLayerPlanner
             }
 
             var (kind, library) = deps?.Classify(relative) ?? (LibraryKind.App, null);
+            if (kind == LibraryKind.App && relative.StartsWith("wwwroot/", StringComparison.Ordinal))
+            {
+                kind = LibraryKind.StaticAssets;
+            }
+
             groups[kind].Add(new AppFile(file.SourcePath, relative));
             if (library is not null)
             {
@@ -79,6 +85,7 @@ public static class AppLayerPlanner
             LibraryKind.Runtime => ".NET runtime" + names,
             LibraryKind.Package => "NuGet packages" + names,
             LibraryKind.ProjectReference => "project references" + names,
+            LibraryKind.StaticAssets => "static web assets",
             _ => "app" + names,
         };
     }

@@ -15,6 +15,9 @@ public enum LibraryKind
     /// <summary>A project reference other than the app itself.</summary>
     ProjectReference,
 
+    /// <summary>Static web assets (wwwroot), which change with the front end, not the code.</summary>
+    StaticAssets,
+
     /// <summary>The app's own files, and anything .deps.json does not claim.</summary>
     App,
 }
@@ -28,11 +31,15 @@ public sealed class DepsJson
 {
     private readonly Dictionary<string, (LibraryKind Kind, string Library)> _assets;
 
-    private DepsJson(Dictionary<string, (LibraryKind, string)> assets, string? mainLibrary)
+    private DepsJson(Dictionary<string, (LibraryKind, string)> assets, string? mainLibrary, IReadOnlyList<string> libraries)
     {
         _assets = assets;
         MainLibrary = mainLibrary;
+        Libraries = libraries;
     }
+
+    /// <summary>Every library ("name/version") of the runtime target.</summary>
+    public IReadOnlyList<string> Libraries { get; }
 
     /// <summary>The app's own library ("name/version"), the first project in the runtime target.</summary>
     public string? MainLibrary { get; }
@@ -108,7 +115,7 @@ public sealed class DepsJson
             }
         }
 
-        return new DepsJson(assets, main);
+        return new DepsJson(assets, main, target.EnumerateObject().Select(l => l.Name).ToList());
     }
 
     /// <summary>

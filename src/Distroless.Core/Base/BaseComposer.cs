@@ -64,7 +64,7 @@ public sealed class BaseComposer
             await cpus.WaitAsync(ct).ConfigureAwait(false);
             try
             {
-                layers[i] = await Task.Run(() => PackageLayer.GetOrBuild(_cache, deb, packages[i]), ct).ConfigureAwait(false);
+                layers[i] = await Task.Run(() => PackageLayer.GetOrBuild(_cache, deb, packages[i], request.Release.MergedUsr), ct).ConfigureAwait(false);
             }
             finally
             {

@@ -14,15 +14,32 @@ public sealed record DebianRelease
     /// <summary>VERSION_ID in /etc/os-release, and the distro in package URLs (debian-12).</summary>
     public required string VersionId { get; init; }
 
-    /// <summary>
-    /// The .NET base, in layer order: distroless's static + base + cc lists minus libgomp1
-    /// (OpenMP; nothing in .NET loads it). libssl is loaded by .NET's crypto shim with
-    /// dlopen, so it is listed here rather than discovered.
-    /// </summary>
-    public required ImmutableArray<string> Packages { get; init; }
+    /// <summary>Files every image needs (distroless "static"): release files, services, time zones, MIME types.</summary>
+    public required ImmutableArray<string> StaticPackages { get; init; }
 
-    /// <summary>Added unless the app uses invariant globalization.</summary>
+    /// <summary>The C library and what it cannot work without (libgcc_s unwinds threads on cancellation).</summary>
+    public required ImmutableArray<string> LibcPackages { get; init; }
+
+    /// <summary>The C++ runtime: the CoreCLR runtime and ICU link against it; Native AOT binaries do not.</summary>
+    public required ImmutableArray<string> CppPackages { get; init; }
+
+    /// <summary>OpenSSL (loaded by .NET's crypto shim with dlopen) and the CA certificates it trusts.</summary>
+    public required ImmutableArray<string> SslPackages { get; init; }
+
+    /// <summary>
+    /// Merged /usr (trixie and later): base-files ships /bin, /sbin, /lib and /lib64 as symlinks
+    /// into /usr, so nothing may be written under those names, only under /usr.
+    /// </summary>
+    public bool MergedUsr { get; init; }
+
+    /// <summary>ICU, unless the app uses invariant globalization.</summary>
     public required ImmutableArray<string> IcuPackages { get; init; }
+
+    /// <summary>
+    /// The base of an app that runs on the .NET runtime (JIT), in layer order: distroless's
+    /// static + base + cc lists minus libgomp1 (OpenMP; nothing in .NET loads it).
+    /// </summary>
+    public ImmutableArray<string> Packages => [.. StaticPackages, .. LibcPackages, .. CppPackages, .. SslPackages];
 
     /// <summary>
     /// Dependencies that a base deliberately does not satisfy: package-manager and maintainer
@@ -38,11 +55,10 @@ public sealed record DebianRelease
     {
         Codename = "bookworm",
         VersionId = "12",
-        Packages =
-        [
-            "base-files", "netbase", "tzdata", "media-types",
-            "libc6", "gcc-12-base", "libgcc-s1", "libstdc++6", "libssl3", "ca-certificates",
-        ],
+        StaticPackages = ["base-files", "netbase", "tzdata", "media-types"],
+        LibcPackages = ["libc6", "gcc-12-base", "libgcc-s1"],
+        CppPackages = ["libstdc++6"],
+        SslPackages = ["libssl3", "ca-certificates"],
         IcuPackages = ["libicu72"],
     };
 
@@ -50,11 +66,12 @@ public sealed record DebianRelease
     {
         Codename = "trixie",
         VersionId = "13",
-        Packages =
-        [
-            "base-files", "netbase", "tzdata", "tzdata-legacy", "media-types",
-            "libc6", "gcc-14-base", "libgcc-s1", "libstdc++6", "zlib1g", "libzstd1", "libssl3t64", "ca-certificates",
-        ],
+        MergedUsr = true,
+        StaticPackages = ["base-files", "netbase", "tzdata", "tzdata-legacy", "media-types"],
+        LibcPackages = ["libc6", "gcc-14-base", "libgcc-s1"],
+        CppPackages = ["libstdc++6"],
+        // libssl3t64 needs zlib1g and libzstd1 on trixie (distroless#1887).
+        SslPackages = ["zlib1g", "libzstd1", "libssl3t64", "ca-certificates"],
         IcuPackages = ["libicu76"],
     };
 

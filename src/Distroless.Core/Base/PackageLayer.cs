@@ -23,25 +23,25 @@ public static class PackageLayer
 
     public const string StatusDirectory = "var/lib/dpkg/status.d";
 
-    public static LayerBlob GetOrBuild(BlobCache cache, string debPath, PackageRecord package)
+    public static LayerBlob GetOrBuild(BlobCache cache, string debPath, PackageRecord package, bool mergedUsr = false)
     {
-        var key = $"{package.Sha256.Hex}-{Recipe}-gzip{Compression.ParallelGzipStream.DefaultLevel}";
+        var key = $"{package.Sha256.Hex}-{Recipe}-gzip{Compression.ParallelGzipStream.DefaultLevel}{(mergedUsr ? "-mergedusr" : "")}";
         if (cache.TryReadRecord<CachedLayer>("deb-layers", key, out var cached) && cache.Contains(Digest.Parse(cached.Digest)))
         {
             return cached.ToLayer();
         }
 
-        var layer = Build(cache, debPath, package);
+        var layer = Build(cache, debPath, package, mergedUsr);
         cache.WriteRecord("deb-layers", key, CachedLayer.From(layer));
         return layer;
     }
 
-    public static LayerBlob Build(BlobCache cache, string debPath, PackageRecord package)
+    public static LayerBlob Build(BlobCache cache, string debPath, PackageRecord package, bool mergedUsr = false)
     {
         var createdBy = $"distroless: debian package {package.Name} {package.Version} ({package.Architecture})";
         try
         {
-            return LayerBuilder.Build(cache, createdBy, layer => Write(layer, debPath, package.Name));
+            return LayerBuilder.Build(cache, createdBy, layer => Write(layer, debPath, package.Name, mergedUsr));
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
@@ -49,14 +49,14 @@ public static class PackageLayer
         }
     }
 
-    private static void Write(LayerWriter layer, string debPath, string packageName)
+    private static void Write(LayerWriter layer, string debPath, string packageName, bool mergedUsr)
     {
         var keptFiles = new HashSet<string>(StringComparer.Ordinal);
         var caBundle = packageName == CaCertificates.PackageName ? new CaCertificates() : null;
         using var deb = File.OpenRead(debPath);
         var control = DebPackageReader.Read(deb, entry =>
         {
-            var path = EntryPath(entry.Name);
+            var path = mergedUsr ? MergedUsrPath(EntryPath(entry.Name), entry.EntryType) : EntryPath(entry.Name);
             if (path.Length == 0 || !PackageContentFilter.Keep(path) || caBundle?.Consume(path, entry) == true)
             {
                 return;
@@ -90,12 +90,43 @@ public static class PackageLayer
         layer.AddFile($"{StatusDirectory}/{packageName}", 0x1a4, 0, control.Control);
         if (control.Md5Sums is { } md5sums)
         {
+            // "<md5>  <path>", the path as the layer has it (moved under /usr on merged /usr).
             var kept = md5sums
                 .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Where(line => line.Length > 34 && keptFiles.Contains(line[34..].TrimStart('.', '/')))
-                .Select(line => line + "\n");
+                .Where(line => line.Length > 34)
+                .Select(line => (Sum: line[..32], Path: mergedUsr
+                    ? MergedUsrPath(line[34..].TrimStart('.', '/'), TarEntryType.RegularFile)
+                    : line[34..].TrimStart('.', '/')))
+                .Where(entry => keptFiles.Contains(entry.Path))
+                .Select(entry => $"{entry.Sum}  {entry.Path}\n");
             layer.AddFile($"{StatusDirectory}/{packageName}.md5sums", 0x1a4, 0, Encoding.UTF8.GetBytes(string.Concat(kept)));
         }
+    }
+
+    private static readonly string[] MergedDirectories = ["bin", "sbin", "lib", "lib64"];
+
+    /// <summary>
+    /// On merged /usr, an entry under /bin, /sbin, /lib or /lib64 moves under /usr (where the
+    /// symlink would have taken it), and a directory entry with one of those names is dropped,
+    /// so no layer replaces base-files' symlink with a directory (rules_distroless#53, jib#1576).
+    /// The symlinks themselves stay.
+    /// </summary>
+    internal static string MergedUsrPath(string path, TarEntryType type)
+    {
+        foreach (var directory in MergedDirectories)
+        {
+            if (path == directory)
+            {
+                return type == TarEntryType.Directory ? "" : path;
+            }
+
+            if (path.StartsWith(directory + "/", StringComparison.Ordinal))
+            {
+                return "usr/" + path;
+            }
+        }
+
+        return path;
     }
 
     /// <summary>Package tar names start with "./"; an unsafe rest is rejected by <see cref="LayerWriter"/>.</summary>

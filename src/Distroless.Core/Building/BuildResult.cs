@@ -17,4 +17,13 @@ public sealed record BuildResult(BuiltImage Image, ImmutableArray<string> Refere
 
     /// <summary>The engine the image was loaded into, if any.</summary>
     public string? LoadedInto { get; init; }
+
+    /// <summary>The multi-platform index, when several platforms were built.</summary>
+    public BuiltIndex? Index { get; init; }
+
+    /// <summary>Every platform's image (one for a single-platform build).</summary>
+    public ImmutableArray<BuiltImage> Images { get; init; } = [];
+
+    /// <summary>What a tag points at: the index of a multi-platform build, else the image manifest.</summary>
+    public Oci.Digest Digest => Index?.Digest ?? Image.Digest;
 }

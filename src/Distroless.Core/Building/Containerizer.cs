@@ -48,12 +48,23 @@ public sealed class Containerizer
         _registryHandler = registryHandler;
     }
 
-    public async Task<BuildResult> BuildAsync(ImagePlan plan, CancellationToken ct = default)
+    public Task<BuildResult> BuildAsync(ImagePlan plan, CancellationToken ct = default) => BuildAsync([plan], ct);
+
+    /// <summary>
+    /// Builds one image per plan (one per platform, sharing name, tags and destinations) and
+    /// sends them out together: a single image as it is, several as an OCI image index.
+    /// </summary>
+    public async Task<BuildResult> BuildAsync(IReadOnlyList<ImagePlan> plans, CancellationToken ct = default)
     {
-        ImagePlanValidator.Validate(plan);
+        foreach (var each in plans)
+        {
+            ImagePlanValidator.Validate(each);
+        }
+
+        ImagePlanValidator.ValidateTogether(plans);
+        var plan = plans[0];
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);
-        var platform = Platform.FromRuntimeIdentifier(plan.Base.RuntimeIdentifier)!;
         var options = new RegistryOptions
         {
             InsecureRegistries = plan.RegistrySettings.InsecureRegistries,
@@ -64,45 +75,70 @@ public sealed class Containerizer
         };
         using var sessions = new RegistrySessions(options, _credentials, _logger);
 
-        var baseTask = GetBaseAsync(plan, platform, cache, sessions, ct);
-        var runtimeTask = plan.App.SelfContained ? Task.FromResult<LayerBlob?>(null) : BuildRuntimeLayerAsync(plan, cache, ct);
-        var appTask = Task.Run(() => BuildAppLayers(plan, cache), ct);
-        // All finish before BuildAsync returns or throws: a failure of one must not leave the
-        // others writing into the cache behind the caller's back.
-        await Task.WhenAll(baseTask, runtimeTask, appTask).ConfigureAwait(false);
-        var baseImage = await baseTask.ConfigureAwait(false);
-        var runtimeLayer = await runtimeTask.ConfigureAwait(false);
-        var appLayers = await appTask.ConfigureAwait(false);
+        var built = new List<(BuiltImage Image, ImmutableArray<PackageRecord> Packages)>();
+        foreach (var each in plans)
+        {
+            built.Add(await BuildImageAsync(each, cache, sessions, ct).ConfigureAwait(false));
+        }
 
-        ImmutableArray<LayerBlob> added = [.. runtimeLayer is null ? [] : new[] { runtimeLayer }, .. appLayers];
-        var config = ImageConfigFactory.Create(plan, platform, baseImage, added);
-        var image = BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations);
+        var images = built.Select(b => b.Image).ToImmutableArray();
+        var index = images.Length > 1 ? BuiltIndex.Create(images) : null;
         var references = plan.Tags.Select(tag => plan.Registry is { } registry
             ? ImageReference.Create(registry, plan.Repository, tag).ToString()
             : $"{plan.Repository}:{tag}").ToImmutableArray();
 
-        var result = new BuildResult(image, references, baseImage.Packages,
-            image.Layers.Select(l => $"{l.Digest.Short} {l.Size / 1e6,7:F2} MB  {l.CreatedBy}").ToImmutableArray());
+        var result = new BuildResult(images[0], references, built[0].Packages,
+            images.SelectMany(i => i.Layers.Select(l => $"{i.Config.Platform} {l.Digest.Short} {l.Size / 1e6,7:F2} MB  {l.CreatedBy}")).ToImmutableArray())
+        {
+            Index = index,
+            Images = images,
+        };
         if (plan.ArchivePath is { } archivePath)
         {
-            ImageArchiveWriter.Write(archivePath, image, references, cache);
+            ImageArchiveWriter.Write(archivePath, images, index, references, cache);
             result = result with { ArchivePath = Path.GetFullPath(archivePath) };
         }
 
         if (plan.Registry is { } target)
         {
-            result = result with { Push = await PushAsync(plan, target, image, cache, sessions, options, ct).ConfigureAwait(false) };
+            result = result with { Push = await PushAsync(plan, target, images, index, cache, sessions, options, ct).ConfigureAwait(false) };
         }
 
         if (plan.LocalEngine is { } engine)
         {
-            await LoadIntoEngineAsync(engine, image, references, cache, ct).ConfigureAwait(false);
+            await LoadIntoEngineAsync(engine, images, index, references, cache, ct).ConfigureAwait(false);
             result = result with { LoadedInto = engine };
         }
 
-        _logger.LogInformation("Image {Digest}: {Layers} layers, {Size:F1} MB compressed ({Seconds:F2} s)",
-            image.Digest, image.Layers.Length, image.CompressedSize / 1e6, clock.Elapsed.TotalSeconds);
+        _logger.LogInformation("Image {Digest}: {Platforms}, {Size:F1} MB compressed ({Seconds:F2} s)", result.Digest,
+            string.Join(", ", images.Select(i => $"{i.Config.Platform} {i.Layers.Length} layers")),
+            images.Sum(i => i.CompressedSize) / 1e6, clock.Elapsed.TotalSeconds);
         return result;
+    }
+
+    /// <summary>One platform's image: base and app layers built at the same time, then config and manifest.</summary>
+    private async Task<(BuiltImage Image, ImmutableArray<PackageRecord> Packages)> BuildImageAsync(ImagePlan plan, BlobCache cache,
+        RegistrySessions sessions, CancellationToken ct)
+    {
+        var platform = Platform.FromRuntimeIdentifier(plan.Base.RuntimeIdentifier)!;
+        var baseTask = GetBaseAsync(plan, platform, cache, sessions, ct);
+        var runtimeTask = plan.App.SelfContained ? Task.FromResult<IReadOnlyList<LayerBlob>>([]) : BuildRuntimeLayersAsync(plan, cache, ct);
+        var deps = plan.App.DepsJsonPath is { } depsPath && File.Exists(depsPath) ? DepsJson.Read(depsPath) : null;
+        var appTask = Task.Run(() => BuildAppLayers(plan, deps, cache), ct);
+        // All finish before this returns or throws: a failure of one must not leave the others
+        // writing into the cache behind the caller's back.
+        await Task.WhenAll(baseTask, runtimeTask, appTask).ConfigureAwait(false);
+        var baseImage = await baseTask.ConfigureAwait(false);
+        var runtimeLayers = await runtimeTask.ConfigureAwait(false);
+        var appLayers = await appTask.ConfigureAwait(false);
+
+        ImmutableArray<LayerBlob> added = [.. runtimeLayers, .. appLayers];
+        var frameworks = !plan.App.SelfContained && plan.App.RuntimeConfigPath is { } runtimeConfig && File.Exists(runtimeConfig)
+            ? RuntimeConfig.ReadFrameworks(runtimeConfig)
+            : [];
+        var isWeb = plan.App.IsWebApp || AppKind.IsWebApp(frameworks, deps);
+        var config = ImageConfigFactory.Create(plan, platform, baseImage, added, isWeb);
+        return (BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations), baseImage.Packages);
     }
 
     private async Task<BaseImage> GetBaseAsync(ImagePlan plan, Platform platform, BlobCache cache, RegistrySessions sessions, CancellationToken ct)
@@ -116,29 +152,53 @@ public sealed class Containerizer
         var release = DebianRelease.Find(plan.Base.Suite)!;
         var archive = new DebianArchiveClient(new HttpFetcher(_http, _logger), cache, new InReleaseVerifier(_keyring, _time), _time, _logger);
         var composer = new BaseComposer(archive, cache, _logger);
-        var request = new BaseRequest(release, platform, new Uri(plan.Base.Mirror), new Uri(plan.Base.SecurityMirror),
-            IncludeIcu: !plan.Base.InvariantGlobalization);
+        var request = new BaseRequest(release, platform, new Uri(plan.Base.Mirror), new Uri(plan.Base.SecurityMirror), Flavor(plan));
         return BaseImage.From(await composer.ComposeAsync(request, ct).ConfigureAwait(false));
     }
 
-    private async Task<PushResult> PushAsync(ImagePlan plan, string registry, BuiltImage image, BlobCache cache,
-        RegistrySessions sessions, RegistryOptions options, CancellationToken ct)
+    /// <summary>What the app needs from the base: everything for the .NET runtime; for Native AOT, what its binaries reference.</summary>
+    private BaseFlavor Flavor(ImagePlan plan)
     {
-        var targets = plan.Tags.Select(tag => ImageReference.Create(registry, plan.Repository, tag)).ToList();
-        var blobs = image.Layers.Select(l => BlobSource.FromFile(l.Descriptor, cache.BlobPath(l.Digest)))
-            .Append(BlobSource.FromBytes(image.ConfigDescriptor, image.ConfigJson))
-            .ToList();
-        var pusher = new ImagePusher(sessions.Get(targets[0].ApiHost, push: true), cache, options, _logger);
-        return await pusher.PushAsync(targets, blobs, image.ManifestJson, MediaTypes.ImageManifest, ct).ConfigureAwait(false);
+        if (!plan.App.NativeAot)
+        {
+            return BaseFlavor.Runtime(plan.Base.InvariantGlobalization);
+        }
+
+        var binaries = plan.App.Files.Select(f => f.SourcePath).Where(ExecutableDetector.IsExecutable).ToList();
+        var (ssl, icu) = NativeDependencyScanner.Scan(binaries);
+        var flavor = new BaseFlavor(Cpp: false, Ssl: ssl, Icu: icu && !plan.Base.InvariantGlobalization);
+        _logger.LogInformation("Native AOT app: base with {Flavor}", flavor);
+        return flavor;
     }
 
+    private async Task<PushResult> PushAsync(ImagePlan plan, string registry, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
+        BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct)
+    {
+        var targets = plan.Tags.Select(tag => ImageReference.Create(registry, plan.Repository, tag)).ToList();
+        var pusher = new ImagePusher(sessions.Get(targets[0].ApiHost, push: true), cache, options, _logger);
+        if (index is null)
+        {
+            var image = images[0];
+            return await pusher.PushAsync(targets, Blobs(image, cache), image.ManifestJson, MediaTypes.ImageManifest, ct).ConfigureAwait(false);
+        }
+
+        return await pusher.PushIndexAsync(targets, images.Select(i => new ImagePusher.ImageToPush(Blobs(i, cache), i.ManifestJson)).ToList(),
+            index.IndexJson, ct).ConfigureAwait(false);
+    }
+
+    private static List<BlobSource> Blobs(BuiltImage image, BlobCache cache)
+        => image.Layers.Select(l => BlobSource.FromFile(l.Descriptor, cache.BlobPath(l.Digest)))
+            .Append(BlobSource.FromBytes(image.ConfigDescriptor, image.ConfigJson))
+            .ToList();
+
     /// <summary>Writes the archive to a temporary file, hands it to the engine, and removes it.</summary>
-    private async Task LoadIntoEngineAsync(string engine, BuiltImage image, IReadOnlyList<string> references, BlobCache cache, CancellationToken ct)
+    private async Task LoadIntoEngineAsync(string engine, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
+        IReadOnlyList<string> references, BlobCache cache, CancellationToken ct)
     {
         var temp = cache.TempPath() + ".tar";
         try
         {
-            ImageArchiveWriter.Write(temp, image, references, cache);
+            ImageArchiveWriter.Write(temp, images, index, references, cache);
             var output = await LocalEngineLoader.LoadAsync(engine, temp, ct).ConfigureAwait(false);
             _logger.LogInformation("Loaded into {Engine}: {Output}", engine, output.Split('\n').LastOrDefault());
         }
@@ -153,7 +213,7 @@ public sealed class Containerizer
     /// (and Microsoft.NETCore.App, which every other framework builds on), at the versions the
     /// plan pins, from the runtime packs NuGet resolves.
     /// </summary>
-    private async Task<LayerBlob?> BuildRuntimeLayerAsync(ImagePlan plan, BlobCache cache, CancellationToken ct)
+    private async Task<IReadOnlyList<LayerBlob>> BuildRuntimeLayersAsync(ImagePlan plan, BlobCache cache, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var configPath = plan.App.RuntimeConfigPath
@@ -171,19 +231,18 @@ public sealed class Containerizer
         var rid = plan.Base.RuntimeIdentifier;
         var locator = new Lazy<RuntimePackLocator>(() => new RuntimePackLocator(
             plan.App.Runtime.NuGetSettingsRoot ?? Path.GetDirectoryName(configPath)!, plan.App.Runtime.NuGetPackagesFolder, _logger));
-        var layer = await DotnetRootLayer.GetOrBuildAsync(cache, frameworks, rid,
+        var layers = await DotnetRootLayer.GetOrBuildAsync(cache, frameworks, rid,
             framework => locator.Value.LocateAsync(framework.PackId(rid), framework.Version, ct)).ConfigureAwait(false);
-        _logger.LogInformation("Runtime layer: {Frameworks} ({Size:F1} MB compressed, {Seconds:F2} s)",
-            string.Join(", ", frameworks), layer.Size / 1e6, clock.Elapsed.TotalSeconds);
-        return layer;
+        _logger.LogInformation("Runtime layers: {Frameworks} ({Size:F1} MB compressed, {Seconds:F2} s)",
+            string.Join(", ", frameworks), layers.Sum(l => l.Size) / 1e6, clock.Elapsed.TotalSeconds);
+        return layers;
     }
 
     private const string NetCoreApp = "Microsoft.NETCore.App";
 
-    private ImmutableArray<LayerBlob> BuildAppLayers(ImagePlan plan, BlobCache cache)
+    private ImmutableArray<LayerBlob> BuildAppLayers(ImagePlan plan, DepsJson? deps, BlobCache cache)
     {
         var clock = Stopwatch.StartNew();
-        var deps = plan.App.DepsJsonPath is { } depsPath && File.Exists(depsPath) ? DepsJson.Read(depsPath) : null;
         var specs = AppLayerPlanner.Plan(plan.App.Files, deps, plan.App.IncludeSymbols);
         var layers = specs
             .Select(spec => AppLayerBuilder.GetOrBuild(cache, spec, plan.Container.WorkingDirectory, plan.SourceDateEpoch))

@@ -13,7 +13,11 @@ namespace Distroless.Building;
 /// </summary>
 public static class ImageConfigFactory
 {
-    public static ImageConfig Create(ImagePlan plan, Platform platform, BaseImage baseImage, IReadOnlyList<LayerBlob> addedLayers)
+    /// <summary>The ASP.NET Core port, as in Microsoft's images: non-root apps cannot bind 80.</summary>
+    public const string WebPort = "8080";
+
+    public static ImageConfig Create(ImagePlan plan, Platform platform, BaseImage baseImage, IReadOnlyList<LayerBlob> addedLayers,
+        bool isWebApp = false)
     {
         var created = DateTimeOffset.FromUnixTimeSeconds(plan.SourceDateEpoch);
         var workingDirectory = plan.Container.WorkingDirectory.TrimEnd('/');
@@ -24,7 +28,8 @@ public static class ImageConfigFactory
             Created = created,
             User = plan.Container.User,
             Env = inherited?.Env ?? DistrolessBase.Environment,
-            Entrypoint = [$"{workingDirectory}/{plan.App.AppHost}"],
+            Entrypoint = inherited?.Entrypoint ?? [],
+            Cmd = inherited?.Cmd ?? [],
             WorkingDir = workingDirectory.Length == 0 ? "/" : workingDirectory,
             Labels = (inherited?.Labels ?? ImmutableSortedDictionary<string, string>.Empty).WithComparers(StringComparer.Ordinal).SetItems(plan.Container.Labels),
             ExposedPorts = (inherited?.ExposedPorts ?? []).Union(plan.Container.Ports).ToImmutableSortedSet(StringComparer.Ordinal),
@@ -32,6 +37,7 @@ public static class ImageConfigFactory
             History = inherited?.History ?? [],
         };
 
+        config = WithStartCommand(config, plan, workingDirectory);
         if (inherited is null)
         {
             foreach (var layer in baseImage.Layers)
@@ -51,6 +57,16 @@ public static class ImageConfigFactory
             config = config.WithEnvironment("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "true");
         }
 
+        // A web app listens on 8080 unless the project chose its own endpoints.
+        string[] endpointVariables = ["ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "ASPNETCORE_URLS"];
+        if (isWebApp && !plan.Container.Environment.Any(v => endpointVariables.Contains(v.Name)))
+        {
+            config = config.WithEnvironment("ASPNETCORE_HTTP_PORTS", WebPort) with
+            {
+                ExposedPorts = config.ExposedPorts.Add(WebPort + "/tcp"),
+            };
+        }
+
         foreach (var variable in plan.Container.Environment)
         {
             config = config.WithEnvironment(variable.Name, variable.Value);
@@ -62,5 +78,25 @@ public static class ImageConfigFactory
         }
 
         return config;
+    }
+
+    /// <summary>
+    /// The .NET SDK's rules: the app command (the apphost by default) plus its fixed arguments
+    /// becomes the Entrypoint, and ContainerDefaultArgs the Cmd; with DefaultArgs the app
+    /// command goes into Cmd and the base's Entrypoint stays; with None neither is set.
+    /// </summary>
+    private static ImageConfig WithStartCommand(ImageConfig config, ImagePlan plan, string workingDirectory)
+    {
+        var settings = plan.Container;
+        ImmutableArray<string> command = settings.AppCommand.IsDefaultOrEmpty
+            ? [$"{workingDirectory}/{plan.App.AppHost}"]
+            : settings.AppCommand;
+        command = command.AddRange(settings.AppCommandArgs);
+        return settings.AppCommandInstruction switch
+        {
+            "DefaultArgs" => config with { Cmd = command.AddRange(settings.DefaultArgs) },
+            "None" => config with { Entrypoint = [], Cmd = settings.DefaultArgs },
+            _ => config with { Entrypoint = command, Cmd = settings.DefaultArgs },
+        };
     }
 }

@@ -93,6 +93,12 @@ public sealed record AppPlan
 
     public bool IncludeSymbols { get; init; }
 
+    /// <summary>A Native AOT publish: one native binary, no .NET runtime, the smallest base it needs.</summary>
+    public bool NativeAot { get; init; }
+
+    /// <summary>An ASP.NET Core app (the host knows from the Web SDK; the core also finds it in the app's manifests).</summary>
+    public bool IsWebApp { get; init; }
+
     /// <summary>The app's .runtimeconfig.json: which shared frameworks a framework-dependent app needs.</summary>
     public string? RuntimeConfigPath { get; init; }
 
@@ -132,6 +138,21 @@ public sealed record ContainerSettings
 
     /// <summary>"8080/tcp" style.</summary>
     public ImmutableArray<string> Ports { get; init; } = [];
+
+    /// <summary>ContainerAppCommand: how to start the app; empty for the apphost (or the AOT binary).</summary>
+    public ImmutableArray<string> AppCommand { get; init; } = [];
+
+    /// <summary>ContainerAppCommandArgs: arguments always passed to the app.</summary>
+    public ImmutableArray<string> AppCommandArgs { get; init; } = [];
+
+    /// <summary>ContainerDefaultArgs: arguments a `run` may replace (the image's Cmd).</summary>
+    public ImmutableArray<string> DefaultArgs { get; init; } = [];
+
+    /// <summary>
+    /// ContainerAppCommandInstruction: Entrypoint (the app command is the entrypoint),
+    /// DefaultArgs (it is the Cmd, the base's entrypoint stays), or None (neither is set).
+    /// </summary>
+    public string AppCommandInstruction { get; init; } = "Entrypoint";
 }
 
 /// <summary>How registries are reached and pushed to.</summary>

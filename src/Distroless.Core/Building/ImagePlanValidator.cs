@@ -69,6 +69,11 @@ public static partial class ImagePlanValidator
             }
         }
 
+        if (plan.Container.AppCommandInstruction is not ("Entrypoint" or "DefaultArgs" or "None"))
+        {
+            throw Errors.InvalidProperty("ContainerAppCommandInstruction", plan.Container.AppCommandInstruction, "Entrypoint, DefaultArgs or None");
+        }
+
         if (plan.SourceDateEpoch < 0)
         {
             throw Errors.InvalidProperty("SOURCE_DATE_EPOCH", plan.SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number of seconds since 1970-01-01");
@@ -95,6 +100,32 @@ public static partial class ImagePlanValidator
         if (plan.LocalEngine is { } engine && engine is not ("podman" or "docker"))
         {
             throw Errors.InvalidProperty("LocalRegistry", engine, "Podman or Docker");
+        }
+    }
+
+    /// <summary>The plans of one multi-platform image share name, tags and destinations, and differ in platform.</summary>
+    public static void ValidateTogether(IReadOnlyList<ImagePlan> plans)
+    {
+        if (plans.Count == 0)
+        {
+            throw new ArgumentException("no plan to build", nameof(plans));
+        }
+
+        var first = plans[0];
+        var duplicate = plans.GroupBy(p => p.Base.RuntimeIdentifier).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw Errors.InvalidProperty("ContainerRuntimeIdentifiers", duplicate.Key, "each runtime identifier once");
+        }
+
+        foreach (var plan in plans.Skip(1))
+        {
+            if (plan.Repository != first.Repository || !plan.Tags.SequenceEqual(first.Tags) || plan.Registry != first.Registry
+                || plan.ArchivePath != first.ArchivePath || plan.LocalEngine != first.LocalEngine)
+            {
+                throw Errors.InvalidProperty("ContainerRuntimeIdentifiers", plan.Base.RuntimeIdentifier,
+                    "platforms of one image with the same repository, tags and destinations");
+            }
         }
     }
 

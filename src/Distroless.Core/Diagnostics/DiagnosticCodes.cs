@@ -14,6 +14,9 @@ public static class DiagnosticCodes
     public const string UnsupportedSuite = "DSTL1005";
     public const string InvalidImageReference = "DSTL1006";
 
+    // Warnings.
+    public const string PropertyIgnored = "DSTL1101";
+
     public const string ArchiveUnreachable = "DSTL2001";
     public const string SignatureInvalid = "DSTL2002";
     public const string ReleaseExpired = "DSTL2003";

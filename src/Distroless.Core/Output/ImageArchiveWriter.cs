@@ -19,6 +19,14 @@ namespace Distroless.Output;
 public static class ImageArchiveWriter
 {
     public static void Write(string path, BuiltImage image, IReadOnlyList<string> references, BlobCache cache)
+        => Write(path, [image], null, references, cache);
+
+    /// <summary>
+    /// Writes one image, or the images of a multi-platform index: then index.json names the
+    /// image index (podman, skopeo and containerd pick the platform from it), and Docker's
+    /// manifest.json, which has no notion of platforms, lists the first image.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<BuiltImage> images, BuiltIndex? index, IReadOnlyList<string> references, BlobCache cache)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
@@ -38,7 +46,7 @@ public static class ImageArchiveWriter
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var tar = new ReproducibleTarWriter(file))
             {
-                WriteEntries(tar, image, references, cache);
+                WriteEntries(tar, images, index, references, cache);
             }
 
             File.Move(temp, fullPath, overwrite: true);
@@ -55,16 +63,23 @@ public static class ImageArchiveWriter
         }
     }
 
-    private static void WriteEntries(ReproducibleTarWriter tar, BuiltImage image, IReadOnlyList<string> references, BlobCache cache)
+    private static void WriteEntries(ReproducibleTarWriter tar, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
+        IReadOnlyList<string> references, BlobCache cache)
     {
-        var blobs = new SortedDictionary<string, Action<string>>(StringComparer.Ordinal)
+        var blobs = new SortedDictionary<string, Action<string>>(StringComparer.Ordinal);
+        foreach (var image in images)
         {
-            [image.ConfigDescriptor.Digest.Hex] = name => WriteBytes(tar, name, image.ConfigJson),
-            [image.Digest.Hex] = name => WriteBytes(tar, name, image.ManifestJson),
-        };
-        foreach (var layer in image.Layers)
+            blobs[image.ConfigDescriptor.Digest.Hex] = name => WriteBytes(tar, name, image.ConfigJson);
+            blobs[image.Digest.Hex] = name => WriteBytes(tar, name, image.ManifestJson);
+            foreach (var layer in image.Layers)
+            {
+                blobs[layer.Digest.Hex] = name => WriteCachedBlob(tar, name, layer.Descriptor, cache);
+            }
+        }
+
+        if (index is not null)
         {
-            blobs[layer.Digest.Hex] = name => WriteCachedBlob(tar, name, layer.Descriptor, cache);
+            blobs[index.Digest.Hex] = name => WriteBytes(tar, name, index.IndexJson);
         }
 
         tar.WriteEntry(TarHeader.Directory("blobs", 0x1ed, 0));
@@ -74,8 +89,8 @@ public static class ImageArchiveWriter
             write("blobs/sha256/" + hex);
         }
 
-        WriteBytes(tar, "index.json", IndexJson(image, references));
-        WriteBytes(tar, "manifest.json", DockerManifestJson(image, references));
+        WriteBytes(tar, "index.json", IndexJson(index?.Descriptor ?? images[0].ManifestDescriptor, references));
+        WriteBytes(tar, "manifest.json", DockerManifestJson(images[0], references));
         WriteBytes(tar, "oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray());
     }
 
@@ -84,10 +99,13 @@ public static class ImageArchiveWriter
     /// and the OCI ref name (the tag) so loaders can name the image.
     /// </summary>
     internal static byte[] IndexJson(BuiltImage image, IReadOnlyList<string> references)
+        => IndexJson(image.ManifestDescriptor, references);
+
+    internal static byte[] IndexJson(Descriptor top, IReadOnlyList<string> references)
     {
         var manifests = references.Count == 0
-            ? [image.ManifestDescriptor]
-            : references.Select(reference => image.ManifestDescriptor with
+            ? [top]
+            : references.Select(reference => top with
             {
                 Annotations = new SortedDictionary<string, string>(StringComparer.Ordinal)
                 {

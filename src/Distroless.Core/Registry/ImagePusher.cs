@@ -48,37 +48,9 @@ public sealed class ImagePusher
             current.Add((reference, await client.ManifestDigestAsync(tag, client.PushScope, ct).ConfigureAwait(false) == digest));
         }
 
-        int uploaded = 0, mounted = 0, present = 0;
-        long bytes = 0;
-        using var slots = new SemaphoreSlim(Math.Max(1, _options.Parallelism));
         var blobsToCheck = current.Any(c => c.UpToDate) ? [] : blobs;
-        present = blobs.Count - blobsToCheck.Count;
-        await Task.WhenAll(blobsToCheck.OrderByDescending(b => b.Descriptor.Size).Select(async blob =>
-        {
-            await slots.WaitAsync(ct).ConfigureAwait(false);
-            try
-            {
-                switch (await PushBlobAsync(client, blob, ct).ConfigureAwait(false))
-                {
-                    case BlobOutcome.Present:
-                        Interlocked.Increment(ref present);
-                        break;
-                    case BlobOutcome.Mounted:
-                        Interlocked.Increment(ref mounted);
-                        break;
-                    default:
-                        Interlocked.Increment(ref uploaded);
-                        Interlocked.Add(ref bytes, blob.Descriptor.Size);
-                        break;
-                }
-
-                _locations.Remember(blob.Descriptor.Digest, repository);
-            }
-            finally
-            {
-                slots.Release();
-            }
-        })).ConfigureAwait(false);
+        var counts = await PushBlobsAsync(client, blobsToCheck, ct).ConfigureAwait(false);
+        counts.Present += blobs.Count - blobsToCheck.Count;
 
         var manifestsPut = 0;
         foreach (var (reference, upToDate) in current)
@@ -95,15 +67,116 @@ public sealed class ImagePusher
 
         var result = new PushResult([.. references], digest)
         {
-            BlobsUploaded = uploaded,
-            BlobsMounted = mounted,
-            BlobsPresent = present,
-            BytesUploaded = bytes,
+            BlobsUploaded = counts.Uploaded,
+            BlobsMounted = counts.Mounted,
+            BlobsPresent = counts.Present,
+            BytesUploaded = counts.Bytes,
             ManifestsPut = manifestsPut,
             Requests = _transport.RequestCount - requestsBefore,
         };
         _logger.LogInformation("Pushed {References}: {Result}", string.Join(", ", references), result);
         return result;
+    }
+
+    /// <summary>One image of a multi-platform push: its blobs and its manifest.</summary>
+    public sealed record ImageToPush(IReadOnlyList<BlobSource> Blobs, byte[] Manifest);
+
+    /// <summary>
+    /// Pushes a multi-platform image: every image's blobs and manifest (by digest, untagged),
+    /// then the index under each tag. Tags that already point at the index need nothing else.
+    /// </summary>
+    public async Task<PushResult> PushIndexAsync(IReadOnlyList<ImageReference> references, IReadOnlyList<ImageToPush> images,
+        byte[] index, CancellationToken ct = default)
+    {
+        var repository = references[0].Repository;
+        var allBlobs = images.SelectMany(i => i.Blobs).GroupBy(b => b.Descriptor.Digest).Select(g => g.First()).ToList();
+        var mountSources = allBlobs.Select(b => _locations.Find(b.Descriptor.Digest)).OfType<string>().Distinct().ToList();
+        var client = new RepositoryClient(_transport, repository, mountSources);
+        await _transport.EnsureReadyAsync(ct).ConfigureAwait(false);
+        var requestsBefore = _transport.RequestCount;
+
+        var digest = Digest.Compute(index);
+        var current = new List<(ImageReference Reference, bool UpToDate)>();
+        foreach (var reference in references)
+        {
+            current.Add((reference, await client.ManifestDigestAsync(reference.Tag ?? digest.ToString(), client.PushScope, ct).ConfigureAwait(false) == digest));
+        }
+
+        var counts = new BlobCounts { Present = allBlobs.Count };
+        var manifestsPut = 0;
+        if (!current.Any(c => c.UpToDate))
+        {
+            counts = await PushBlobsAsync(client, allBlobs, ct).ConfigureAwait(false);
+            foreach (var image in images)
+            {
+                var imageDigest = Digest.Compute(image.Manifest);
+                if (await client.ManifestDigestAsync(imageDigest.ToString(), client.PushScope, ct).ConfigureAwait(false) != imageDigest)
+                {
+                    await client.PutManifestAsync(imageDigest.ToString(), image.Manifest, MediaTypes.ImageManifest, ct).ConfigureAwait(false);
+                    manifestsPut++;
+                }
+            }
+        }
+
+        foreach (var (reference, upToDate) in current.Where(c => !c.UpToDate))
+        {
+            await client.PutManifestAsync(reference.Tag ?? digest.ToString(), index, MediaTypes.ImageIndex, ct).ConfigureAwait(false);
+            manifestsPut++;
+        }
+
+        var result = new PushResult([.. references], digest)
+        {
+            BlobsUploaded = counts.Uploaded,
+            BlobsMounted = counts.Mounted,
+            BlobsPresent = counts.Present,
+            BytesUploaded = counts.Bytes,
+            ManifestsPut = manifestsPut,
+            Requests = _transport.RequestCount - requestsBefore,
+        };
+        _logger.LogInformation("Pushed {References} ({Platforms} platforms): {Result}", string.Join(", ", references), images.Count, result);
+        return result;
+    }
+
+    private sealed class BlobCounts
+    {
+        public int Uploaded;
+        public int Mounted;
+        public int Present;
+        public long Bytes;
+    }
+
+    /// <summary>Pushes blobs the registry may lack, largest first, at most Parallelism at a time.</summary>
+    private async Task<BlobCounts> PushBlobsAsync(RepositoryClient client, IReadOnlyList<BlobSource> blobs, CancellationToken ct)
+    {
+        var counts = new BlobCounts();
+        using var slots = new SemaphoreSlim(Math.Max(1, _options.Parallelism));
+        await Task.WhenAll(blobs.OrderByDescending(b => b.Descriptor.Size).Select(async blob =>
+        {
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            try
+            {
+                switch (await PushBlobAsync(client, blob, ct).ConfigureAwait(false))
+                {
+                    case BlobOutcome.Present:
+                        Interlocked.Increment(ref counts.Present);
+                        break;
+                    case BlobOutcome.Mounted:
+                        Interlocked.Increment(ref counts.Mounted);
+                        break;
+                    default:
+                        Interlocked.Increment(ref counts.Uploaded);
+                        Interlocked.Add(ref counts.Bytes, blob.Descriptor.Size);
+                        break;
+                }
+
+                _locations.Remember(blob.Descriptor.Digest, client.Repository);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
+        return counts;
     }
 
     private enum BlobOutcome

@@ -100,6 +100,11 @@ public sealed class RegistryTransport : IDisposable
             {
                 last = Describe(e);
                 lastError = e;
+                if (e is HttpRequestException { StatusCode: not null })
+                {
+                    // HTTPS answered, with a transient status: retry HTTPS, never fall back to plain HTTP.
+                    goto Backoff;
+                }
             }
 
             var http = new Uri($"http://{Registry}/");
@@ -126,6 +131,7 @@ public sealed class RegistryTransport : IDisposable
                 }
             }
 
+        Backoff:
             if (attempt >= _options.Retry.MaxAttempts || clock.Elapsed > _options.Retry.TotalTime)
             {
                 throw Errors.RegistryUnavailable(Registry, "the connection check (GET /v2/)", attempt, last, lastError);

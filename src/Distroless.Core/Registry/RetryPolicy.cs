@@ -20,7 +20,9 @@ public sealed record RetryPolicy
     {
         if (retryAfter is { } requested)
         {
-            return requested < MaxDelay ? requested : MaxDelay;
+            // A Retry-After date already past (the clocks differ) means now: Task.Delay rejects
+            // a negative delay (and waits forever at exactly -1 ms).
+            return requested <= TimeSpan.Zero ? TimeSpan.Zero : requested < MaxDelay ? requested : MaxDelay;
         }
 
         var exponential = FirstDelay * Math.Pow(2, attempt - 1);

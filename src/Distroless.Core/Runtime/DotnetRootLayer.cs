@@ -8,40 +8,48 @@ namespace Distroless.Runtime;
 /// <summary>
 /// The .NET runtime of a framework-dependent app as a dotnet root at <see cref="Root"/>:
 /// <c>host/fxr/&lt;v&gt;/libhostfxr.so</c> and <c>shared/&lt;framework&gt;/&lt;v&gt;/</c>, assembled from
-/// the runtime packs. Nothing in it depends on the app or the time input (mtime 0, root-owned,
-/// modes from content), so every app on the same runtime shares the layer by digest. The
-/// apphost finds it through DOTNET_ROOT.
+/// the runtime packs, one layer per framework. Nothing in them depends on the app or the time
+/// input (mtime 0, root-owned, modes from content), so every app on the same runtime shares
+/// them by digest. The apphost finds the root through DOTNET_ROOT.
 /// </summary>
 public static class DotnetRootLayer
 {
     public const string Root = "/usr/share/dotnet";
-    private const string Recipe = "dotnet-root-v1";
+    private const string Recipe = "dotnet-root-v2";
 
     /// <summary>A framework and the directory of its installed runtime pack.</summary>
     public sealed record Pack(RuntimeFramework Framework, string Directory);
 
     /// <summary>
-    /// Returns the cached layer for these frameworks (no pack is read) or builds it; packs are
-    /// located only on a miss, through <paramref name="locate"/>.
+    /// One layer per framework (Microsoft.NETCore.App, with hostfxr, first), so a console app
+    /// and a web app on the same runtime share the first. Each comes from the cache when it was
+    /// built before (no pack is read), else from the pack <paramref name="locate"/> finds.
     /// </summary>
-    public static async Task<LayerBlob> GetOrBuildAsync(BlobCache cache, IReadOnlyList<RuntimeFramework> frameworks,
+    public static async Task<IReadOnlyList<LayerBlob>> GetOrBuildAsync(BlobCache cache, IReadOnlyList<RuntimeFramework> frameworks,
         string runtimeIdentifier, Func<RuntimeFramework, Task<string>> locate)
     {
+        var layers = new List<LayerBlob>();
+        foreach (var framework in frameworks)
+        {
+            layers.Add(await GetOrBuildAsync(cache, framework, runtimeIdentifier, locate).ConfigureAwait(false));
+        }
+
+        return layers;
+    }
+
+    private static async Task<LayerBlob> GetOrBuildAsync(BlobCache cache, RuntimeFramework framework, string runtimeIdentifier,
+        Func<RuntimeFramework, Task<string>> locate)
+    {
         var key = Digest.Compute(System.Text.Encoding.UTF8.GetBytes(
-            $"{Recipe}\n{runtimeIdentifier}\n{string.Join("\n", frameworks.Select(f => $"{f.Name} {f.Version}"))}\n{Compression.ParallelGzipStream.DefaultLevel}")).Hex;
-        var createdBy = "distroless: .NET runtime " + string.Join(", ", frameworks);
+            $"{Recipe}\n{runtimeIdentifier}\n{framework.Name} {framework.Version}\n{Compression.ParallelGzipStream.DefaultLevel}")).Hex;
+        var createdBy = $"distroless: .NET runtime {framework}";
         if (cache.TryReadRecord<CachedLayer>("dotnet-root-layers", key, out var cached) && cache.Contains(Digest.Parse(cached.Digest)))
         {
             return cached.ToLayer() with { CreatedBy = createdBy };
         }
 
-        var packs = new List<Pack>();
-        foreach (var framework in frameworks)
-        {
-            packs.Add(new Pack(framework, await locate(framework).ConfigureAwait(false)));
-        }
-
-        var layer = await Task.Run(() => Build(cache, packs, runtimeIdentifier, createdBy)).ConfigureAwait(false);
+        var pack = new Pack(framework, await locate(framework).ConfigureAwait(false));
+        var layer = await Task.Run(() => Build(cache, [pack], runtimeIdentifier, createdBy)).ConfigureAwait(false);
         cache.WriteRecord("dotnet-root-layers", key, CachedLayer.From(layer));
         return layer;
     }

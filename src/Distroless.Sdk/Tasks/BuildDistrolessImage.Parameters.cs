@@ -8,15 +8,12 @@ public sealed partial class BuildDistrolessImage
     public string? ProjectFile { get; set; }
 
     /// <summary>ResolvedFileToPublish items (RelativePath metadata), read from <see cref="PublishDir"/>.</summary>
-    [Required]
     public ITaskItem[] PublishedFiles { get; set; } = [];
 
-    [Required]
     public string PublishDir { get; set; } = "";
 
     public string? DepsJsonPath { get; set; }
 
-    [Required]
     public string AssemblyName { get; set; } = "";
 
     /// <summary>The publish's RID; empty for a portable publish (then the SDK's own RID, whose apphost it carries).</summary>
@@ -39,6 +36,26 @@ public sealed partial class BuildDistrolessImage
     public bool InvariantGlobalization { get; set; }
 
     public bool IncludeSymbols { get; set; }
+
+    /// <summary>PublishAot: a Native AOT publish.</summary>
+    public bool NativeAot { get; set; }
+
+    /// <summary>UsingMicrosoftNETSdkWeb: an ASP.NET Core project.</summary>
+    public bool IsWebApp { get; set; }
+
+    /// <summary>ContainerAppCommand items, in order.</summary>
+    public ITaskItem[] ContainerAppCommand { get; set; } = [];
+
+    /// <summary>ContainerAppCommandArgs items, in order.</summary>
+    public ITaskItem[] ContainerAppCommandArgs { get; set; } = [];
+
+    /// <summary>ContainerDefaultArgs items, in order.</summary>
+    public ITaskItem[] ContainerDefaultArgs { get; set; } = [];
+
+    public string? ContainerAppCommandInstruction { get; set; }
+
+    /// <summary>SDK container settings this package does not honour (Include = name, Value, Reason): each gets a warning.</summary>
+    public ITaskItem[] IgnoredSettings { get; set; } = [];
 
     public string? ContainerRepository { get; set; }
 
@@ -98,6 +115,12 @@ public sealed partial class BuildDistrolessImage
 
     /// <summary>Where to write the plan (JSON) before building.</summary>
     public string? PlanFile { get; set; }
+
+    /// <summary>Only write <see cref="PlanFile"/> (one platform of a multi-platform build); build nothing.</summary>
+    public bool PlanOnly { get; set; }
+
+    /// <summary>Build one multi-platform image from these plans (written by the per-platform publishes).</summary>
+    public ITaskItem[] PlanFiles { get; set; } = [];
 
     [Output]
     public string? ImageDigest { get; private set; }

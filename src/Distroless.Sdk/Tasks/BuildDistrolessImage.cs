@@ -35,11 +35,31 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
     {
         try
         {
-            var plan = ImagePlanMapper.Map(this, Environment.GetEnvironmentVariable);
-            if (!string.IsNullOrEmpty(PlanFile))
+            foreach (var ignored in IgnoredSettings)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PlanFile))!);
-                File.WriteAllText(PlanFile, plan.ToJson());
+                Report(Warnings.PropertyIgnored(ignored.ItemSpec, ignored.GetMetadata("Value"), ignored.GetMetadata("Reason")), warning: true);
+            }
+
+            IReadOnlyList<ImagePlan> plans;
+            if (PlanFiles.Length > 0)
+            {
+                plans = PlanFiles.Select(f => ImagePlan.FromJson(File.ReadAllText(f.ItemSpec))).ToList();
+            }
+            else
+            {
+                var plan = ImagePlanMapper.Map(this, Environment.GetEnvironmentVariable);
+                if (!string.IsNullOrEmpty(PlanFile))
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PlanFile))!);
+                    File.WriteAllText(PlanFile, plan.ToJson());
+                }
+
+                if (PlanOnly)
+                {
+                    return !Log.HasLoggedErrors;
+                }
+
+                plans = [plan];
             }
 
             using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
@@ -49,15 +69,15 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
             var logger = new TaskLogger(Log);
             var credentials = new CredentialStore(Environment.GetEnvironmentVariable,
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), new ProcessCredentialHelperRunner(), logger);
-            var result = await new Containerizer(http, logger, credentials: credentials).BuildAsync(plan, ct).ConfigureAwait(false);
+            var result = await new Containerizer(http, logger, credentials: credentials).BuildAsync(plans, ct).ConfigureAwait(false);
 
-            ImageDigest = result.Image.Digest.ToString();
+            ImageDigest = result.Digest.ToString();
             ImageId = result.Image.ImageId.ToString();
             ArchiveOutputPath = result.ArchivePath;
             PushedReferences = result.Push is null ? [] : result.References.Select(r =>
             {
                 var item = new TaskItem(r);
-                item.SetMetadata("Digest", result.Image.Digest.ToString());
+                item.SetMetadata("Digest", result.Digest.ToString());
                 return (ITaskItem)item;
             }).ToArray();
             foreach (var layer in result.LayerDescriptions)
@@ -80,15 +100,26 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
         }
     }
 
-    private void Report(Diagnostic diagnostic)
-        => Log.LogError(subcategory: null, errorCode: diagnostic.Code, helpKeyword: diagnostic.Code, helpLink: null,
+    private void Report(Diagnostic diagnostic, bool warning = false)
+    {
+        if (warning)
+        {
+            Log.LogWarning(subcategory: null, warningCode: diagnostic.Code, helpKeyword: diagnostic.Code, helpLink: null,
+                file: ProjectFile, lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0,
+                message: $"{diagnostic.Message} {diagnostic.Fix}");
+            return;
+        }
+
+        Log.LogError(subcategory: null, errorCode: diagnostic.Code, helpKeyword: diagnostic.Code, helpLink: null,
             file: ProjectFile, lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0,
             message: $"{diagnostic.Message} {diagnostic.Fix}");
+    }
 
     /// <summary>The one line a publish ends with: what was built and where it went.</summary>
     private static string Summary(BuildResult result)
     {
-        var image = $"{string.Join(", ", result.References)} ({result.Image.Digest})";
+        var platforms = result.Index is null ? "" : $" [{string.Join(", ", result.Images.Select(i => i.Config.Platform))}]";
+        var image = $"{string.Join(", ", result.References)} ({result.Digest}){platforms}";
         var places = new List<string>();
         if (result.ArchivePath is { } archive)
         {

@@ -43,7 +43,9 @@ internal static class ImagePlanMapper
                     ? Path.Combine(task.PublishDir, task.AssemblyName + ".deps.json")
                     : task.DepsJsonPath,
                 AppHost = task.AssemblyName,
-                SelfContained = task.SelfContained,
+                SelfContained = task.SelfContained || task.NativeAot,
+                NativeAot = task.NativeAot,
+                IsWebApp = task.IsWebApp,
                 IncludeSymbols = task.IncludeSymbols,
                 RuntimeConfigPath = NonEmpty(task.RuntimeConfigPath),
                 Runtime = new RuntimePlan
@@ -62,6 +64,10 @@ internal static class ImagePlanMapper
                     .ToImmutableArray(),
                 Labels = Labels(task),
                 Ports = task.ContainerPorts.Select(Port).ToImmutableArray(),
+                AppCommand = task.ContainerAppCommand.Select(i => i.ItemSpec).ToImmutableArray(),
+                AppCommandArgs = task.ContainerAppCommandArgs.Select(i => i.ItemSpec).ToImmutableArray(),
+                DefaultArgs = task.ContainerDefaultArgs.Select(i => i.ItemSpec).ToImmutableArray(),
+                AppCommandInstruction = NonEmpty(task.ContainerAppCommandInstruction) ?? "Entrypoint",
             },
             SourceDateEpoch = HostDefaults.SourceDateEpoch(task.SourceDateEpoch),
             ArchivePath = ArchivePath(task, repository),

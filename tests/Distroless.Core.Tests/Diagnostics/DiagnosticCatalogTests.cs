@@ -78,6 +78,7 @@ public sealed partial class DiagnosticCatalogTests
     {
         var raised = typeof(Errors).GetMethods(BindingFlags.Public | BindingFlags.Static)
             .Where(m => m.ReturnType == typeof(DistrolessException))
+            .Concat(typeof(Warnings).GetMethods(BindingFlags.Public | BindingFlags.Static).Where(m => m.ReturnType == typeof(Diagnostic)))
             .Select(m => m.Name)
             .ToHashSet(StringComparer.Ordinal);
 
