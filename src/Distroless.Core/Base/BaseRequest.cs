@@ -1,9 +1,35 @@
+using System.Collections.Immutable;
+using Distroless.Debian;
 using Distroless.Oci;
 
 namespace Distroless.Base;
 
-/// <summary>What base to compose: release, platform, where the archive is, and which parts the app needs.</summary>
+/// <summary>What base to compose: release, platform, where the archive is, and which packages.</summary>
 public sealed record BaseRequest(DebianRelease Release, Platform Platform, Uri Mirror, Uri SecurityMirror, BaseFlavor Flavor)
 {
-    public IReadOnlyList<string> PackageNames => Flavor.PackagesOf(Release);
+    /// <summary>Packages the project adds (DistrolessPackage), resolved with their dependencies.</summary>
+    public ImmutableArray<PackageConstraint> ExtraPackages { get; init; } = [];
+
+    /// <summary>Packages never to add, even as a dependency (DistrolessExcludePackage).</summary>
+    public ImmutableArray<string> ExcludedPackages { get; init; } = [];
+
+    /// <summary>Drop what a .NET app cannot use (gconv modules, unused ICU and OpenSSL plug-ins); licences stay.</summary>
+    public bool Slim { get; init; } = true;
+
+    /// <summary>The base list, in layer order.</summary>
+    public IReadOnlyList<string> PackageNames => Flavor.PackagesOf(Release).Where(n => !ExcludedPackages.Contains(n)).ToList();
+
+    /// <summary>What the lock file records this request as, so a changed request is noticed.</summary>
+    public ImmutableArray<string> LockRequest =>
+    [
+        .. PackageNames,
+        .. ExtraPackages.Select(p => "+" + p),
+        .. ExcludedPackages.Order(StringComparer.Ordinal).Select(n => "-" + n),
+        .. Slim ? Array.Empty<string>() : ["!slim"],
+    ];
+
+    public IReadOnlySet<string> Ignored => Release.IgnoredDependencies.Union(ExcludedPackages);
+
+    public ArchiveSuite SuiteOf(string suite)
+        => new(suite.EndsWith("-security", StringComparison.Ordinal) ? SecurityMirror : Mirror, suite);
 }

@@ -14,8 +14,24 @@ public static class PackageContentFilter
         "usr/share/locale", "usr/share/doc-base",
     ];
 
-    public static bool Keep(string path)
+    /// <summary>
+    /// What slimming also drops, none of which .NET loads: glibc's iconv modules (gconv, 7.9 of
+    /// libc6's 12.5 MB), ICU's io/test/tu libraries, and OpenSSL's engines (the providers in
+    /// ossl-modules stay: .NET may load "legacy" for old PKCS#12 files).
+    /// </summary>
+    private static readonly string[] SlimmedTrees = ["usr/lib/x86_64-linux-gnu/gconv", "usr/lib/aarch64-linux-gnu/gconv",
+        "lib/x86_64-linux-gnu/gconv", "lib/aarch64-linux-gnu/gconv",
+        "usr/lib/x86_64-linux-gnu/engines-3", "usr/lib/aarch64-linux-gnu/engines-3"];
+
+    private static readonly string[] SlimmedFilePrefixes = ["libicuio.so", "libicutest.so", "libicutu.so"];
+
+    public static bool Keep(string path, bool slim = false)
     {
+        if (slim && IsSlimmed(path))
+        {
+            return false;
+        }
+
         foreach (var tree in DroppedTrees)
         {
             if (IsUnder(path, tree))
@@ -30,6 +46,20 @@ public static class PackageContentFilter
         }
 
         return true;
+    }
+
+    private static bool IsSlimmed(string path)
+    {
+        foreach (var tree in SlimmedTrees)
+        {
+            if (IsUnder(path, tree))
+            {
+                return true;
+            }
+        }
+
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return SlimmedFilePrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.Ordinal));
     }
 
     private static bool IsDocEntryKept(string[] segments) => segments.Length switch

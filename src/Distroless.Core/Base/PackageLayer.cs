@@ -23,25 +23,34 @@ public static class PackageLayer
 
     public const string StatusDirectory = "var/lib/dpkg/status.d";
 
-    public static LayerBlob GetOrBuild(BlobCache cache, string debPath, PackageRecord package, bool mergedUsr = false)
+    private static string Key(PackageRecord package, PackageLayerOptions options)
+        => $"{package.Sha256.Hex}-{Recipe}-gzip{Compression.ParallelGzipStream.DefaultLevel}{(options.MergedUsr ? "-mergedusr" : "")}{(options.Slim ? "-slim" : "")}";
+
+    /// <summary>The layer this .deb became before, without reading the .deb (or needing it at all).</summary>
+    public static LayerBlob? TryGetCached(BlobCache cache, PackageRecord package, PackageLayerOptions options)
+        => cache.TryReadRecord<CachedLayer>("deb-layers", Key(package, options), out var cached) && cache.Contains(Digest.Parse(cached.Digest))
+            ? cached.ToLayer()
+            : null;
+
+    public static LayerBlob GetOrBuild(BlobCache cache, string debPath, PackageRecord package, PackageLayerOptions options)
     {
-        var key = $"{package.Sha256.Hex}-{Recipe}-gzip{Compression.ParallelGzipStream.DefaultLevel}{(mergedUsr ? "-mergedusr" : "")}";
-        if (cache.TryReadRecord<CachedLayer>("deb-layers", key, out var cached) && cache.Contains(Digest.Parse(cached.Digest)))
+        if (TryGetCached(cache, package, options) is { } cached)
         {
-            return cached.ToLayer();
+            return cached;
         }
 
-        var layer = Build(cache, debPath, package, mergedUsr);
-        cache.WriteRecord("deb-layers", key, CachedLayer.From(layer));
+        var layer = Build(cache, debPath, package, options);
+        cache.WriteRecord("deb-layers", Key(package, options), CachedLayer.From(layer));
         return layer;
     }
 
-    public static LayerBlob Build(BlobCache cache, string debPath, PackageRecord package, bool mergedUsr = false)
+    public static LayerBlob Build(BlobCache cache, string debPath, PackageRecord package, PackageLayerOptions options)
     {
+        var mergedUsr = options.MergedUsr;
         var createdBy = $"distroless: debian package {package.Name} {package.Version} ({package.Architecture})";
         try
         {
-            return LayerBuilder.Build(cache, createdBy, layer => Write(layer, debPath, package.Name, mergedUsr));
+            return LayerBuilder.Build(cache, createdBy, layer => Write(layer, debPath, package.Name, mergedUsr, options.Slim));
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
@@ -49,7 +58,7 @@ public static class PackageLayer
         }
     }
 
-    private static void Write(LayerWriter layer, string debPath, string packageName, bool mergedUsr)
+    private static void Write(LayerWriter layer, string debPath, string packageName, bool mergedUsr, bool slim)
     {
         var keptFiles = new HashSet<string>(StringComparer.Ordinal);
         var caBundle = packageName == CaCertificates.PackageName ? new CaCertificates() : null;
@@ -57,7 +66,7 @@ public static class PackageLayer
         var control = DebPackageReader.Read(deb, entry =>
         {
             var path = mergedUsr ? MergedUsrPath(EntryPath(entry.Name), entry.EntryType) : EntryPath(entry.Name);
-            if (path.Length == 0 || !PackageContentFilter.Keep(path) || caBundle?.Consume(path, entry) == true)
+            if (path.Length == 0 || !PackageContentFilter.Keep(path, slim) || caBundle?.Consume(path, entry) == true)
             {
                 return;
             }
@@ -133,3 +142,6 @@ public static class PackageLayer
     private static string EntryPath(string name)
         => (name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name).TrimEnd('/');
 }
+
+/// <summary>How a .deb becomes a layer: merged /usr rewriting, and slimming.</summary>
+public sealed record PackageLayerOptions(bool MergedUsr = false, bool Slim = true);

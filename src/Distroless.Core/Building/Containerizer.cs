@@ -75,11 +75,14 @@ public sealed class Containerizer
         };
         using var sessions = new RegistrySessions(options, _credentials, _logger);
 
+        var locks = new LockState(plan.Base);
         var built = new List<(BuiltImage Image, ImmutableArray<PackageRecord> Packages)>();
         foreach (var each in plans)
         {
-            built.Add(await BuildImageAsync(each, cache, sessions, ct).ConfigureAwait(false));
+            built.Add(await BuildImageAsync(each, cache, sessions, locks, ct).ConfigureAwait(false));
         }
+
+        locks.Save(_logger);
 
         var images = built.Select(b => b.Image).ToImmutableArray();
         var index = images.Length > 1 ? BuiltIndex.Create(images) : null;
@@ -118,10 +121,10 @@ public sealed class Containerizer
 
     /// <summary>One platform's image: base and app layers built at the same time, then config and manifest.</summary>
     private async Task<(BuiltImage Image, ImmutableArray<PackageRecord> Packages)> BuildImageAsync(ImagePlan plan, BlobCache cache,
-        RegistrySessions sessions, CancellationToken ct)
+        RegistrySessions sessions, LockState locks, CancellationToken ct)
     {
         var platform = Platform.FromRuntimeIdentifier(plan.Base.RuntimeIdentifier)!;
-        var baseTask = GetBaseAsync(plan, platform, cache, sessions, ct);
+        var baseTask = GetBaseAsync(plan, platform, cache, sessions, locks, ct);
         var runtimeTask = plan.App.SelfContained ? Task.FromResult<IReadOnlyList<LayerBlob>>([]) : BuildRuntimeLayersAsync(plan, cache, ct);
         var deps = plan.App.DepsJsonPath is { } depsPath && File.Exists(depsPath) ? DepsJson.Read(depsPath) : null;
         var appTask = Task.Run(() => BuildAppLayers(plan, deps, cache), ct);
@@ -141,7 +144,8 @@ public sealed class Containerizer
         return (BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations), baseImage.Packages);
     }
 
-    private async Task<BaseImage> GetBaseAsync(ImagePlan plan, Platform platform, BlobCache cache, RegistrySessions sessions, CancellationToken ct)
+    private async Task<BaseImage> GetBaseAsync(ImagePlan plan, Platform platform, BlobCache cache, RegistrySessions sessions,
+        LockState locks, CancellationToken ct)
     {
         if (plan.Base.Image is { } reference)
         {
@@ -152,8 +156,16 @@ public sealed class Containerizer
         var release = DebianRelease.Find(plan.Base.Suite)!;
         var archive = new DebianArchiveClient(new HttpFetcher(_http, _logger), cache, new InReleaseVerifier(_keyring, _time), _time, _logger);
         var composer = new BaseComposer(archive, cache, _logger);
-        var request = new BaseRequest(release, platform, new Uri(plan.Base.Mirror), new Uri(plan.Base.SecurityMirror), Flavor(plan));
-        return BaseImage.From(await composer.ComposeAsync(request, ct).ConfigureAwait(false));
+        var request = new BaseRequest(release, platform, new Uri(plan.Base.Mirror), new Uri(plan.Base.SecurityMirror), Flavor(plan))
+        {
+            ExtraPackages = plan.Base.ExtraPackages.Select(p => PackageRelation.ParseList(p)[0].Alternatives[0]).ToImmutableArray(),
+            ExcludedPackages = plan.Base.ExcludedPackages,
+            Slim = plan.Base.Slim,
+        };
+        var architecture = platform.DebianArchitecture;
+        var (composed, section) = await composer.ComposeAsync(request, locks.For(architecture), locks.Mode, ct).ConfigureAwait(false);
+        locks.Record(architecture, section);
+        return BaseImage.From(composed);
     }
 
     /// <summary>What the app needs from the base: everything for the .NET runtime; for Native AOT, what its binaries reference.</summary>

@@ -46,6 +46,7 @@ public sealed record ImagePlan
     public static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
@@ -76,6 +77,21 @@ public sealed record BasePlan
 
     /// <summary>True when the app sets InvariantGlobalization: no ICU in the base.</summary>
     public bool InvariantGlobalization { get; init; }
+
+    /// <summary>DistrolessPackage items: "name" or "name (>= version)", added with their dependencies.</summary>
+    public ImmutableArray<string> ExtraPackages { get; init; } = [];
+
+    /// <summary>DistrolessExcludePackage items: never added, even as a dependency.</summary>
+    public ImmutableArray<string> ExcludedPackages { get; init; } = [];
+
+    /// <summary>Drop what a .NET app cannot use (gconv, unused ICU and OpenSSL plug-ins). On by default.</summary>
+    public bool Slim { get; init; } = true;
+
+    /// <summary>distroless.lock.json beside the project; null for no lock file.</summary>
+    public string? LockFile { get; init; }
+
+    /// <summary>Auto, Locked (CI: must match, never written), Update (re-resolve), None.</summary>
+    public string LockMode { get; init; } = "Auto";
 }
 
 /// <summary>The published app.</summary>

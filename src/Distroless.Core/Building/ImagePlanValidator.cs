@@ -26,6 +26,26 @@ public static partial class ImagePlanValidator
         }
         else
         {
+            if (!Enum.TryParse<Base.LockMode>(plan.Base.LockMode, ignoreCase: true, out _))
+            {
+                throw Errors.InvalidProperty("DistrolessLockMode", plan.Base.LockMode, "Auto, Locked, Update or None");
+            }
+
+            foreach (var package in plan.Base.ExtraPackages)
+            {
+                try
+                {
+                    if (Debian.PackageRelation.ParseList(package) is not [{ Alternatives: [_] }])
+                    {
+                        throw new FormatException("one package per item");
+                    }
+                }
+                catch (FormatException e)
+                {
+                    throw Errors.InvalidProperty("DistrolessPackage", package, $"a package name with an optional version, e.g. libgssapi-krb5-2 or \"libfoo (>= 1.2)\" ({e.Message})");
+                }
+            }
+
             CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", plan.Base.Mirror);
             CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", plan.Base.SecurityMirror);
         }

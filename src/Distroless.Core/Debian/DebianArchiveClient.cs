@@ -141,7 +141,10 @@ public sealed class DebianArchiveClient
     }
 
     /// <summary>Downloads a .deb (unless cached) and returns its path in the cache.</summary>
-    public async Task<string> FetchPackageAsync(PackageRecord package, CancellationToken ct = default)
+    /// <param name="package">What to fetch.</param>
+    /// <param name="locked">It comes from a lock file: a 404 means Debian removed the version (DSTL2013).</param>
+    /// <param name="ct">Cancels the download.</param>
+    public async Task<string> FetchPackageAsync(PackageRecord package, bool locked = false, CancellationToken ct = default)
     {
         if (_cache.Contains(package.Sha256))
         {
@@ -151,8 +154,13 @@ public sealed class DebianArchiveClient
         var uri = package.DownloadUri;
         var path = await _http.GetAsync(uri, (body, _) => _cache.PutAsync(body, package.Sha256, package.Size,
             actual => Errors.PackageChecksumMismatch(uri.ToString(), package.Sha256.ToString(), actual.ToString()), ct),
-            ct: ct).ConfigureAwait(false);
+            allowNotFound: locked, ct).ConfigureAwait(false);
+        if (path is null)
+        {
+            throw Errors.LockedPackageGone(package.Name, package.Version.Text, uri.ToString());
+        }
+
         _logger.LogDebug("Fetched {Uri} ({Size} bytes)", uri, package.Size);
-        return path!;
+        return path;
     }
 }

@@ -27,6 +27,10 @@ public static class DiagnosticCodes
     public const string UnsatisfiedDependency = "DSTL2008";
     public const string MalformedPackage = "DSTL2009";
     public const string ReleaseMismatch = "DSTL2010";
+    public const string UnsatisfiableDependency = "DSTL2011";
+    public const string LockFileOutOfDate = "DSTL2012";
+    public const string LockedPackageGone = "DSTL2013";
+    public const string MalformedLockFile = "DSTL2014";
 
     public const string PublishOutputMissing = "DSTL3001";
     public const string MalformedAppManifest = "DSTL3002";

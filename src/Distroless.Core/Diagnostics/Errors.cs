@@ -86,6 +86,26 @@ public static class Errors
         $"the base package \"{package}\" depends on \"{relation}\", which the base does not satisfy.",
         "Add the missing package with a DistrolessPackage item, or report the base list as a bug.");
 
+    public static DistrolessException UnsatisfiableDependency(string relation, string neededBy, string available) => E(
+        DiagnosticCodes.UnsatisfiableDependency,
+        $"\"{relation}\", needed by {neededBy}, cannot be satisfied (available versions: {available}).",
+        "Relax the version in the DistrolessPackage item, or choose a suite that has a matching version.");
+
+    public static DistrolessException LockFileOutOfDate(string path, string change) => E(
+        DiagnosticCodes.LockFileOutOfDate,
+        $"the lock file \"{path}\" does not match this build: {change}.",
+        "Run the publish once with -p:DistrolessUpdateLock=true (or without -p:DistrolessLocked=true) and commit the updated lock file.");
+
+    public static DistrolessException LockedPackageGone(string package, string version, string url) => E(
+        DiagnosticCodes.LockedPackageGone,
+        $"the locked package {package} {version} is no longer on the mirror ({url}).",
+        "Debian removes superseded versions: update the lock with -p:DistrolessUpdateLock=true, or point the mirror at a snapshot that has it.");
+
+    public static DistrolessException MalformedLockFile(string path, string detail) => E(
+        DiagnosticCodes.MalformedLockFile,
+        $"cannot read the lock file \"{path}\": {detail}.",
+        "Restore it from version control, or delete it to have it written again.");
+
     public static DistrolessException MalformedPackage(string what, string detail, Exception? inner = null) => E(
         DiagnosticCodes.MalformedPackage,
         $"cannot read {what}: {detail}.",

@@ -47,6 +47,13 @@ public sealed class RegistryImagePuller
         var configDescriptor = Descriptor(manifest.RootElement.GetProperty("config"));
         var configBytes = await File.ReadAllBytesAsync(await BlobAsync(client, configDescriptor, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
         var config = ImageConfigReader.Read(configBytes);
+        if (config.Platform.Os != platform.Os || config.Platform.Architecture != platform.Architecture
+            || (platform.Variant is not null && config.Platform.Variant is { } variant && variant != platform.Variant))
+        {
+            // A single-platform base (no index to choose from) built for another platform.
+            throw Errors.NoMatchingPlatform(reference.ToString(), platform.ToString(), config.Platform.ToString());
+        }
+
         var layers = manifest.RootElement.GetProperty("layers").EnumerateArray().Select(Descriptor).ToList();
         if (layers.Count != config.DiffIds.Length)
         {

@@ -170,10 +170,10 @@ public sealed class RegistryTransport : IDisposable
         {
             TimeSpan? retryAfter = null;
             using var request = create(BaseUri);
-            await AuthorizeAsync(request, scope, ct).ConfigureAwait(false);
             HttpResponseMessage response;
             try
             {
+                await AuthorizeAsync(request, scope, ct).ConfigureAwait(false);
                 Interlocked.Increment(ref _requests);
                 response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             }

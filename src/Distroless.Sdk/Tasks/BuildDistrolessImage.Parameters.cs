@@ -102,6 +102,23 @@ public sealed partial class BuildDistrolessImage
 
     public string? DebianSuite { get; set; }
 
+    /// <summary>DistrolessPackage items (Version metadata: "&gt;= 1.2" or "1.2").</summary>
+    public ITaskItem[] ExtraPackages { get; set; } = [];
+
+    /// <summary>DistrolessExcludePackage items.</summary>
+    public ITaskItem[] ExcludedPackages { get; set; } = [];
+
+    public bool Slim { get; set; } = true;
+
+    /// <summary>distroless.lock.json's path; empty for none.</summary>
+    public string? LockFile { get; set; }
+
+    /// <summary>DistrolessLocked: the lock must exist and match (CI).</summary>
+    public bool Locked { get; set; }
+
+    /// <summary>DistrolessUpdateLock: resolve again and rewrite the lock.</summary>
+    public bool UpdateLock { get; set; }
+
     public string? DebianMirror { get; set; }
 
     public string? DebianSecurityMirror { get; set; }

@@ -35,6 +35,11 @@ internal static class ImagePlanMapper
                 Mirror = mirror,
                 SecurityMirror = securityMirror,
                 InvariantGlobalization = task.InvariantGlobalization,
+                ExtraPackages = task.ExtraPackages.Select(PackageRequest).ToImmutableArray(),
+                ExcludedPackages = task.ExcludedPackages.Select(i => i.ItemSpec.Trim()).ToImmutableArray(),
+                Slim = task.Slim,
+                LockFile = NonEmpty(task.LockFile),
+                LockMode = task.Locked ? "Locked" : task.UpdateLock ? "Update" : "Auto",
             },
             App = new AppPlan
             {
@@ -81,6 +86,18 @@ internal static class ImagePlanMapper
             },
             CacheDirectory = NonEmpty(task.CacheDirectory) ?? HostDefaults.CacheDirectory(environment),
         };
+    }
+
+    /// <summary>"name" or "name (op version)"; a bare version means exactly that version.</summary>
+    private static string PackageRequest(ITaskItem item)
+    {
+        var version = NonEmpty(item.GetMetadata("Version"));
+        if (version is null)
+        {
+            return item.ItemSpec.Trim();
+        }
+
+        return version[0] is '<' or '>' or '=' ? $"{item.ItemSpec.Trim()} ({version})" : $"{item.ItemSpec.Trim()} (= {version})";
     }
 
     /// <summary>The newest patch the SDK knows per shared framework, as a self-contained publish would use.</summary>

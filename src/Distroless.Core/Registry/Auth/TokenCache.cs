@@ -97,18 +97,18 @@ internal sealed class TokenCache : IDisposable
         }
 
         _countRequest();
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e)
-        {
-            throw Errors.RegistryUnavailable(_registry, $"the token request to {realmUri.GetLeftPart(UriPartial.Path)}", 1, e.Message, e);
-        }
-
+        // A broken connection, a timeout or a transient status propagates as such: the transport
+        // retries the request (token and all) like any other transient failure.
+        var response = await _http.SendAsync(request, ct).ConfigureAwait(false);
         using (response)
         {
+            if (RetryPolicy.IsTransient(response.StatusCode))
+            {
+                throw new HttpRequestException(
+                    $"HTTP {(int)response.StatusCode} {response.ReasonPhrase} from the token service {realmUri.GetLeftPart(UriPartial.Path)}",
+                    null, response.StatusCode);
+            }
+
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 throw Errors.RegistryAuthenticationFailed(_registry, credential is null

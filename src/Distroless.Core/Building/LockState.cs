@@ -1,0 +1,56 @@
+using Distroless.Base;
+using Microsoft.Extensions.Logging;
+
+namespace Distroless.Building;
+
+/// <summary>
+/// The lock file during one build: read once, each platform's section used or replaced, and
+/// written back at the end only when something changed (and never in Locked mode).
+/// </summary>
+internal sealed class LockState
+{
+    private readonly string? _path;
+    private readonly LockFile? _original;
+    private LockFile? _current;
+
+    public LockState(BasePlan plan)
+    {
+        Mode = plan.LockFile is null ? LockMode.None : Enum.Parse<LockMode>(plan.LockMode, ignoreCase: true);
+        _path = plan.LockFile;
+        _original = Mode is LockMode.Auto or LockMode.Locked && _path is not null ? LockFile.Read(_path) : null;
+        if (_original is not null && _original.Suite != plan.Suite)
+        {
+            // A lock for another release answers nothing here; Locked mode then fails per platform.
+            _original = null;
+        }
+
+        _current = _original ?? new LockFile { Suite = plan.Suite };
+    }
+
+    public LockMode Mode { get; }
+
+    public LockedPlatform? For(string architecture) => _original?.Platforms.GetValueOrDefault(architecture);
+
+    public void Record(string architecture, LockedPlatform section) => _current = _current!.WithPlatform(architecture, section);
+
+    public void Save(ILogger logger)
+    {
+        if (_path is null || Mode is LockMode.Locked or LockMode.None || _current is null)
+        {
+            return;
+        }
+
+        var unchanged = _original is not null && _original.Platforms.Count == _current.Platforms.Count
+            && _original.Platforms.All(p => _current.Platforms.TryGetValue(p.Key, out var now) && Same(p.Value, now));
+        if (unchanged)
+        {
+            return;
+        }
+
+        _current.Write(_path);
+        logger.LogInformation("Wrote the lock file {Path} ({Platforms})", _path, string.Join(", ", _current.Platforms.Keys));
+    }
+
+    private static bool Same(LockedPlatform a, LockedPlatform b)
+        => a.Request.SequenceEqual(b.Request) && a.Packages.SequenceEqual(b.Packages) && a.InRelease.SequenceEqual(b.InRelease);
+}
