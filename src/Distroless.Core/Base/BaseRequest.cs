@@ -16,8 +16,12 @@ public sealed record BaseRequest(DebianRelease Release, Platform Platform, Uri M
     /// <summary>Drop what a .NET app cannot use (gconv modules, unused ICU and OpenSSL plug-ins); licences stay.</summary>
     public bool Slim { get; init; } = true;
 
-    /// <summary>The base list, in layer order.</summary>
-    public IReadOnlyList<string> PackageNames => Flavor.PackagesOf(Release).Where(n => !ExcludedPackages.Contains(n)).ToList();
+    /// <summary>The debug variant: a busybox shell at /busybox (DistrolessDebug).</summary>
+    public bool Debug { get; init; }
+
+    /// <summary>The base list, in layer order (the debug shell last).</summary>
+    public IReadOnlyList<string> PackageNames =>
+        [.. Flavor.PackagesOf(Release).Where(n => !ExcludedPackages.Contains(n)), .. Debug ? [BusyboxShell.PackageName] : Array.Empty<string>()];
 
     /// <summary>What the lock file records this request as, so a changed request is noticed.</summary>
     public ImmutableArray<string> LockRequest =>
@@ -26,6 +30,7 @@ public sealed record BaseRequest(DebianRelease Release, Platform Platform, Uri M
         .. ExtraPackages.Select(p => "+" + p),
         .. ExcludedPackages.Order(StringComparer.Ordinal).Select(n => "-" + n),
         .. Slim ? Array.Empty<string>() : ["!slim"],
+        .. Debug ? ["!debug"] : Array.Empty<string>(),
     ];
 
     public IReadOnlySet<string> Ignored => Release.IgnoredDependencies.Union(ExcludedPackages);

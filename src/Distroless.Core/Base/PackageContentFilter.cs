@@ -48,6 +48,10 @@ public static class PackageContentFilter
         return true;
     }
 
+    /// <summary>usr/share/doc/&lt;package&gt;/copyright, or one of its directories.</summary>
+    public static bool IsCopyright(string path)
+        => IsUnder(path, "usr/share/doc") && IsDocEntryKept(path.Split('/'));
+
     private static bool IsSlimmed(string path)
     {
         foreach (var tree in SlimmedTrees)

@@ -62,10 +62,26 @@ public static class PackageLayer
     {
         var keptFiles = new HashSet<string>(StringComparer.Ordinal);
         var caBundle = packageName == CaCertificates.PackageName ? new CaCertificates() : null;
+        var busybox = packageName == BusyboxShell.PackageName;
         using var deb = File.OpenRead(debPath);
         var control = DebPackageReader.Read(deb, entry =>
         {
             var path = mergedUsr ? MergedUsrPath(EntryPath(entry.Name), entry.EntryType) : EntryPath(entry.Name);
+            if (busybox)
+            {
+                // The debug shell lives apart at /busybox (as in distroless's :debug images);
+                // of the package only the binary and its licence are kept.
+                if (BusyboxShell.IsBinary(path))
+                {
+                    BusyboxShell.Write(layer, entry);
+                }
+
+                if (!PackageContentFilter.IsCopyright(path))
+                {
+                    return;
+                }
+            }
+
             if (path.Length == 0 || !PackageContentFilter.Keep(path, slim) || caBundle?.Consume(path, entry) == true)
             {
                 return;
@@ -95,6 +111,10 @@ public static class PackageLayer
         });
 
         caBundle?.WriteBundle(layer);
+        if (busybox)
+        {
+            BusyboxShell.WriteApplets(layer);
+        }
 
         layer.AddFile($"{StatusDirectory}/{packageName}", 0x1a4, 0, control.Control);
         if (control.Md5Sums is { } md5sums)

@@ -161,6 +161,7 @@ public sealed class Containerizer
             ExtraPackages = plan.Base.ExtraPackages.Select(p => PackageRelation.ParseList(p)[0].Alternatives[0]).ToImmutableArray(),
             ExcludedPackages = plan.Base.ExcludedPackages,
             Slim = plan.Base.Slim,
+            Debug = plan.Base.Debug,
         };
         var architecture = platform.DebianArchitecture;
         var (composed, section) = await composer.ComposeAsync(request, locks.For(architecture), locks.Mode, ct).ConfigureAwait(false);

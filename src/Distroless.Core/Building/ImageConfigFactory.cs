@@ -46,6 +46,12 @@ public static class ImageConfigFactory
             }
         }
 
+        if (plan.Base.Debug)
+        {
+            var path = config.Env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?[5..] ?? "/usr/bin:/bin";
+            config = config.WithEnvironment("PATH", $"{path}:/{BusyboxShell.Directory}");
+        }
+
         config = config.WithEnvironment("DOTNET_RUNNING_IN_CONTAINER", "true");
         if (!plan.App.SelfContained)
         {

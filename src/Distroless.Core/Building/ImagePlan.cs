@@ -84,6 +84,9 @@ public sealed record BasePlan
     /// <summary>DistrolessExcludePackage items: never added, even as a dependency.</summary>
     public ImmutableArray<string> ExcludedPackages { get; init; } = [];
 
+    /// <summary>The debug variant: adds a busybox shell at /busybox (and to PATH). Never the default.</summary>
+    public bool Debug { get; init; }
+
     /// <summary>Drop what a .NET app cannot use (gconv, unused ICU and OpenSSL plug-ins). On by default.</summary>
     public bool Slim { get; init; } = true;
 

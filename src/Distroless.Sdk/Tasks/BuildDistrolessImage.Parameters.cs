@@ -110,6 +110,9 @@ public sealed partial class BuildDistrolessImage
 
     public bool Slim { get; set; } = true;
 
+    /// <summary>DistrolessDebug: add the busybox shell at /busybox.</summary>
+    public bool Debug { get; set; }
+
     /// <summary>distroless.lock.json's path; empty for none.</summary>
     public string? LockFile { get; set; }
 

@@ -38,6 +38,7 @@ internal static class ImagePlanMapper
                 ExtraPackages = task.ExtraPackages.Select(PackageRequest).ToImmutableArray(),
                 ExcludedPackages = task.ExcludedPackages.Select(i => i.ItemSpec.Trim()).ToImmutableArray(),
                 Slim = task.Slim,
+                Debug = task.Debug,
                 LockFile = NonEmpty(task.LockFile),
                 LockMode = task.Locked ? "Locked" : task.UpdateLock ? "Update" : "Auto",
             },
