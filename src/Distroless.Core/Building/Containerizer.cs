@@ -22,7 +22,7 @@ namespace Distroless.Building;
 /// on the disk), assembles config and manifest, and sends the image where the plan says: an
 /// archive, a registry, a local engine.
 /// </summary>
-public sealed class Containerizer
+public sealed partial class Containerizer
 {
     private readonly HttpClient _http;
     private readonly ILogger _logger;
@@ -86,32 +86,8 @@ public sealed class Containerizer
 
         var images = built.Select(b => b.Image).ToImmutableArray();
         var index = images.Length > 1 ? BuiltIndex.Create(images) : null;
-        var references = plan.Tags.Select(tag => plan.Registry is { } registry
-            ? ImageReference.Create(registry, plan.Repository, tag).ToString()
-            : $"{plan.Repository}:{tag}").ToImmutableArray();
-
-        var result = new BuildResult(images[0], references, built[0].Packages,
-            images.SelectMany(i => i.Layers.Select(l => $"{i.Config.Platform} {l.Digest.Short} {l.Size / 1e6,7:F2} MB  {l.CreatedBy}")).ToImmutableArray())
-        {
-            Index = index,
-            Images = images,
-        };
-        if (plan.ArchivePath is { } archivePath)
-        {
-            ImageArchiveWriter.Write(archivePath, images, index, references, cache);
-            result = result with { ArchivePath = Path.GetFullPath(archivePath) };
-        }
-
-        if (plan.Registry is { } target)
-        {
-            result = result with { Push = await PushAsync(plan, target, images, index, cache, sessions, options, ct).ConfigureAwait(false) };
-        }
-
-        if (plan.LocalEngine is { } engine)
-        {
-            await LoadIntoEngineAsync(engine, images, index, references, cache, ct).ConfigureAwait(false);
-            result = result with { LoadedInto = engine };
-        }
+        var target = new OutputTarget(plan.Repository, plan.Tags, plan.ArchivePath, plan.Registry, plan.LocalEngine);
+        var result = await SendAsync(target, images, index, built[0].Packages, cache, sessions, options, ct).ConfigureAwait(false);
 
         _logger.LogInformation("Image {Digest}: {Platforms}, {Size:F1} MB compressed ({Seconds:F2} s)", result.Digest,
             string.Join(", ", images.Select(i => $"{i.Config.Platform} {i.Layers.Length} layers")),
@@ -166,7 +142,7 @@ public sealed class Containerizer
         var architecture = platform.DebianArchitecture;
         var (composed, section) = await composer.ComposeAsync(request, locks.For(architecture), locks.Mode, ct).ConfigureAwait(false);
         locks.Record(architecture, section);
-        return BaseImage.From(composed);
+        return BaseImage.From(composed, request);
     }
 
     /// <summary>What the app needs from the base: everything for the .NET runtime; for Native AOT, what its binaries reference.</summary>
@@ -184,10 +160,43 @@ public sealed class Containerizer
         return flavor;
     }
 
-    private async Task<PushResult> PushAsync(ImagePlan plan, string registry, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
+    /// <summary>Sends finished images to every destination the target names: archive, registry, engine.</summary>
+    private async Task<BuildResult> SendAsync(OutputTarget target, ImmutableArray<BuiltImage> images, BuiltIndex? index,
+        ImmutableArray<PackageRecord> packages, BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct)
+    {
+        var references = target.Tags.Select(tag => target.Registry is { } registry
+            ? ImageReference.Create(registry, target.Repository, tag).ToString()
+            : $"{target.Repository}:{tag}").ToImmutableArray();
+        var result = new BuildResult(images[0], references, packages,
+            images.SelectMany(i => i.Layers.Select(l => $"{i.Config.Platform} {l.Digest.Short} {l.Size / 1e6,7:F2} MB  {l.CreatedBy}")).ToImmutableArray())
+        {
+            Index = index,
+            Images = images,
+        };
+        if (target.ArchivePath is { } archivePath)
+        {
+            ImageArchiveWriter.Write(archivePath, images, index, references, cache);
+            result = result with { ArchivePath = Path.GetFullPath(archivePath) };
+        }
+
+        if (target.Registry is { } registryHost)
+        {
+            result = result with { Push = await PushAsync(target, registryHost, images, index, cache, sessions, options, ct).ConfigureAwait(false) };
+        }
+
+        if (target.LocalEngine is { } engine)
+        {
+            await LoadIntoEngineAsync(engine, images, index, references, cache, ct).ConfigureAwait(false);
+            result = result with { LoadedInto = engine };
+        }
+
+        return result;
+    }
+
+    private async Task<PushResult> PushAsync(OutputTarget target, string registry, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
         BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct)
     {
-        var targets = plan.Tags.Select(tag => ImageReference.Create(registry, plan.Repository, tag)).ToList();
+        var targets = target.Tags.Select(tag => ImageReference.Create(registry, target.Repository, tag)).ToList();
         var pusher = new ImagePusher(sessions.Get(targets[0].ApiHost, push: true), cache, options, _logger);
         if (index is null)
         {

@@ -14,17 +14,22 @@ internal sealed class LockState
     private LockFile? _current;
 
     public LockState(BasePlan plan)
+        : this(plan.LockFile, plan.LockMode, plan.Suite)
     {
-        Mode = plan.LockFile is null ? LockMode.None : Enum.Parse<LockMode>(plan.LockMode, ignoreCase: true);
-        _path = plan.LockFile;
+    }
+
+    public LockState(string? path, string mode, string suite)
+    {
+        Mode = path is null ? LockMode.None : Enum.Parse<LockMode>(mode, ignoreCase: true);
+        _path = path;
         _original = Mode is LockMode.Auto or LockMode.Locked && _path is not null ? LockFile.Read(_path) : null;
-        if (_original is not null && _original.Suite != plan.Suite)
+        if (_original is not null && _original.Suite != suite)
         {
             // A lock for another release answers nothing here; Locked mode then fails per platform.
             _original = null;
         }
 
-        _current = _original ?? new LockFile { Suite = plan.Suite };
+        _current = _original ?? new LockFile { Suite = suite };
     }
 
     public LockMode Mode { get; }

@@ -40,6 +40,8 @@ public static class DiagnosticCodes
     public const string OutputNotWritable = "DSTL4001";
     public const string CacheCorrupt = "DSTL4002";
     public const string LocalEngineFailed = "DSTL4003";
+    public const string SourceImageUnusable = "DSTL4004";
+    public const string NotRebaseable = "DSTL4005";
 
     public const string RegistryAuthenticationFailed = "DSTL5001";
     public const string RegistryUnavailable = "DSTL5002";

@@ -141,6 +141,16 @@ public static class Errors
         $"cannot load the image into {engine}: {detail}.",
         $"Check that {engine} is installed and works (\"{engine} images\"), or set ContainerArchiveOutputPath to write an archive instead.");
 
+    public static DistrolessException SourceImageUnusable(string source, string detail) => E(
+        DiagnosticCodes.SourceImageUnusable,
+        $"cannot read the image {source}: {detail}.",
+        "Pass an OCI image archive (as written by a publish) or a registry reference.");
+
+    public static DistrolessException NotRebaseable(string source, string detail) => E(
+        DiagnosticCodes.NotRebaseable,
+        $"the image {source} cannot be rebased: {detail}.",
+        "Rebase works on images built by Distroless.Sdk on its generated Debian base; rebuild other images instead.");
+
     public static DistrolessException RegistryAuthenticationFailed(string registry, string detail) => E(
         DiagnosticCodes.RegistryAuthenticationFailed,
         $"the registry {registry} refused the credentials ({detail}).",

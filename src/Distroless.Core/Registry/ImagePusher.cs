@@ -242,7 +242,7 @@ public sealed class ImagePusher
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var size = blob.Descriptor.Size;
         session ??= await client.StartUploadAsync(ct).ConfigureAwait(false);
-        long offset = 0;
+        long offset = 0, furthest = 0;
         var failures = 0;
         while (true)
         {
@@ -254,6 +254,14 @@ public sealed class ImagePusher
                 {
                     session = next;
                     offset += length;
+                    if (offset > furthest)
+                    {
+                        // New ground: the attempt limit is for failures in a row, not for the whole blob
+                        // (the total time still bounds it).
+                        furthest = offset;
+                        failures = 0;
+                    }
+
                     continue;
                 }
             }

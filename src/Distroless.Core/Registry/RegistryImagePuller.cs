@@ -89,6 +89,53 @@ public sealed class RegistryImagePuller
         };
     }
 
+    /// <summary>
+    /// Fetches a whole image as it is (every platform of an index), for rebasing or copying:
+    /// manifests, configs and layers into the cache, each verified against its digest.
+    /// </summary>
+    public async Task<(ImmutableArray<Output.BuiltImage> Images, Output.BuiltIndex? Index)> PullImagesAsync(ImageReference reference,
+        CancellationToken ct = default)
+    {
+        var client = new Lazy<RepositoryClient>(() => new RepositoryClient(_transports(reference.ApiHost), reference.Repository));
+        var (content, _) = await ManifestAsync(client, reference, reference.ManifestReference, reference.Digest, ct).ConfigureAwait(false);
+        if (!ManifestReader.IsIndex(content))
+        {
+            return ([await ImageAsync(client, reference, content, ct).ConfigureAwait(false)], null);
+        }
+
+        var images = ImmutableArray.CreateBuilder<Output.BuiltImage>();
+        foreach (var entry in ManifestReader.ReadIndex(content).Manifests)
+        {
+            var (manifest, _) = await ManifestAsync(client, reference, entry.Digest.ToString(), entry.Digest, ct).ConfigureAwait(false);
+            images.Add(await ImageAsync(client, reference, manifest, ct).ConfigureAwait(false));
+        }
+
+        return (images.ToImmutable(), new Output.BuiltIndex(images.ToImmutable(), content));
+    }
+
+    private async Task<Output.BuiltImage> ImageAsync(Lazy<RepositoryClient> client, ImageReference reference, byte[] manifestJson, CancellationToken ct)
+    {
+        var manifest = ManifestReader.ReadManifest(manifestJson);
+        var configJson = await File.ReadAllBytesAsync(await BlobAsync(client, manifest.Config, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var config = ImageConfigReader.Read(configJson);
+        if (config.DiffIds.Length != manifest.Layers.Length)
+        {
+            throw Errors.RegistryRejected(reference.Registry, $"the image {reference}", "its manifest and config disagree on the number of layers");
+        }
+
+        var locations = new BlobLocations(_cache, reference.ApiHost);
+        foreach (var layer in manifest.Layers)
+        {
+            await BlobAsync(client, layer, ct).ConfigureAwait(false);
+            locations.Remember(layer.Digest, reference.Repository);
+        }
+
+        var history = config.History.Where(h => !h.EmptyLayer).Select(h => h.CreatedBy).ToList();
+        var layers = manifest.Layers.Select((layer, i) => new LayerBlob(layer, config.DiffIds[i], 0,
+            i < history.Count ? history[i] : $"layer {i + 1}")).ToImmutableArray();
+        return new Output.BuiltImage(config, configJson, manifest, manifestJson, layers);
+    }
+
     /// <summary>A manifest from the cache when its digest is known and cached, else from the registry.</summary>
     private async Task<(byte[] Content, Digest Digest)> ManifestAsync(Lazy<RepositoryClient> client, ImageReference image,
         string reference, Digest? expected, CancellationToken ct)

@@ -115,15 +115,17 @@ public sealed class CredentialStore
                     return fromHelper;
                 }
 
-                if (FindEntry(root, "auths", registry) is { ValueKind: JsonValueKind.Object } auth && FromAuthEntry(auth, file) is { } fromAuths)
-                {
-                    return fromAuths;
-                }
-
+                // docker's order: a configured store owns the credentials; auths entries are then
+                // placeholders (or stale leftovers from before the store was set up).
                 if (root.TryGetProperty("credsStore", out var store) && store.GetString() is { Length: > 0 } storeName
                     && await _helpers.GetAsync(storeName, ServerUrl(registry), ct).ConfigureAwait(false) is { } fromStore)
                 {
                     return fromStore;
+                }
+
+                if (FindEntry(root, "auths", registry) is { ValueKind: JsonValueKind.Object } auth && FromAuthEntry(auth, file) is { } fromAuths)
+                {
+                    return fromAuths;
                 }
             }
         }

@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using Distroless.Base;
+using Distroless.Caching;
+using Distroless.Debian;
+using Distroless.Diagnostics;
+using Distroless.Http;
+using Distroless.Oci;
+using Distroless.Output;
+using Distroless.Registry;
+
+namespace Distroless.Building;
+
+public sealed partial class Containerizer
+{
+    /// <summary>Builds the generated base alone (per platform), runnable as the non-root user, with no app.</summary>
+    public async Task<BuildResult> BuildBaseAsync(BaseImagePlan plan, CancellationToken ct = default)
+    {
+        var release = DebianRelease.Find(plan.Suite) ?? throw Errors.UnsupportedSuite(plan.Suite, DebianRelease.Supported.Select(r => r.Codename));
+        var flavor = plan.Flavor switch
+        {
+            "runtime" => BaseFlavor.Runtime(invariantGlobalization: false),
+            "runtime-invariant" => BaseFlavor.Runtime(invariantGlobalization: true),
+            "aot" => new BaseFlavor(Cpp: false, Ssl: true, Icu: false),
+            _ => throw Errors.InvalidProperty("flavor", plan.Flavor, "runtime, runtime-invariant or aot"),
+        };
+        var cache = new BlobCache(plan.CacheDirectory);
+        var options = new RegistryOptions
+        {
+            InsecureRegistries = plan.RegistrySettings.InsecureRegistries,
+            Parallelism = plan.RegistrySettings.Parallelism,
+            HandlerFactory = _registryHandler,
+        };
+        using var sessions = new RegistrySessions(options, _credentials, _logger);
+        var archive = new DebianArchiveClient(new HttpFetcher(_http, _logger), cache, new InReleaseVerifier(_keyring, _time), _time, _logger);
+        var composer = new BaseComposer(archive, cache, _logger);
+        var locks = new LockState(plan.LockFile, plan.LockMode, plan.Suite);
+
+        var images = ImmutableArray.CreateBuilder<BuiltImage>();
+        var packages = ImmutableArray<PackageRecord>.Empty;
+        foreach (var rid in plan.RuntimeIdentifiers)
+        {
+            var platform = Platform.FromRuntimeIdentifier(rid) ?? throw Errors.UnsupportedRuntimeIdentifier(rid);
+            var request = new BaseRequest(release, platform, new Uri(plan.Mirror), new Uri(plan.SecurityMirror), flavor)
+            {
+                ExtraPackages = plan.ExtraPackages.Select(p => PackageRelation.ParseList(p)[0].Alternatives[0]).ToImmutableArray(),
+                Slim = plan.Slim,
+                Debug = plan.Debug,
+            };
+            var (composed, section) = await composer.ComposeAsync(request, locks.For(platform.DebianArchitecture), locks.Mode, ct).ConfigureAwait(false);
+            locks.Record(platform.DebianArchitecture, section);
+            var config = new ImageConfig
+            {
+                Platform = platform,
+                Created = DateTimeOffset.FromUnixTimeSeconds(plan.SourceDateEpoch),
+                User = SyntheticLayer.NonRootUid.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                Env = DistrolessBase.Environment,
+                WorkingDir = "/home/nonroot",
+            };
+            foreach (var layer in composed.Layers)
+            {
+                config = config.WithLayer(layer.DiffId, layer.CreatedBy);
+            }
+
+            var baseImage = BaseImage.From(composed, request);
+            images.Add(BuiltImage.Create(config, composed.Layers, baseImage.Annotations));
+            packages = packages.IsEmpty ? composed.Packages : packages;
+        }
+
+        locks.Save(_logger);
+        var all = images.ToImmutable();
+        return await SendAsync(plan.Output, all, all.Length > 1 ? BuiltIndex.Create(all) : null, packages, cache, sessions, options, ct)
+            .ConfigureAwait(false);
+    }
+}

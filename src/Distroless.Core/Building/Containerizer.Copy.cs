@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Distroless.Caching;
+using Distroless.Output;
+using Distroless.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Distroless.Building;
+
+public sealed partial class Containerizer
+{
+    /// <summary>
+    /// Sends an image that already exists (an OCI image archive, or a registry reference: every
+    /// platform of an index) to the plan's destinations byte for byte, so its digest stays the
+    /// same: what `distroless push` does with an archive a build wrote earlier.
+    /// </summary>
+    public async Task<BuildResult> CopyAsync(CopyPlan plan, CancellationToken ct = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var cache = new BlobCache(plan.CacheDirectory);
+        var options = new RegistryOptions
+        {
+            InsecureRegistries = plan.RegistrySettings.InsecureRegistries,
+            Parallelism = plan.RegistrySettings.Parallelism,
+            ChunkedUploadThreshold = plan.RegistrySettings.ChunkedUploadThreshold,
+            ChunkSize = plan.RegistrySettings.ChunkSize,
+            HandlerFactory = _registryHandler,
+        };
+        using var sessions = new RegistrySessions(options, _credentials, _logger);
+        var (images, index) = File.Exists(plan.Source)
+            ? ImageArchiveReader.Read(plan.Source, cache)
+            : await new RegistryImagePuller(cache, host => sessions.Get(host, push: false), _logger)
+                .PullImagesAsync(ImageReference.Parse(plan.Source, "the image to push"), ct).ConfigureAwait(false);
+        var result = await SendAsync(plan.Output, images, index, [], cache, sessions, options, ct).ConfigureAwait(false);
+        _logger.LogInformation("Copied {Source} ({Digest}, {Count} platform(s)) in {Seconds:F2} s", plan.Source, result.Digest,
+            images.Length, clock.Elapsed.TotalSeconds);
+        return result;
+    }
+}

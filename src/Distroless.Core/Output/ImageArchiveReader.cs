@@ -1,0 +1,103 @@
+using System.Collections.Immutable;
+using System.Formats.Tar;
+using Distroless.Caching;
+using Distroless.Diagnostics;
+using Distroless.Layers;
+using Distroless.Oci;
+
+namespace Distroless.Output;
+
+/// <summary>
+/// Reads an OCI image archive (ours or any tar of an OCI layout) back into images: every blob
+/// is copied into the cache and verified against its digest, so the images can be pushed,
+/// inspected or rebased like freshly built ones.
+/// </summary>
+public static class ImageArchiveReader
+{
+    public static (ImmutableArray<BuiltImage> Images, BuiltIndex? Index) Read(string path, BlobCache cache)
+    {
+        if (!File.Exists(path))
+        {
+            throw Errors.SourceImageUnusable(path, "the file does not exist");
+        }
+
+        byte[]? indexJson = null;
+        var small = new Dictionary<Digest, byte[]>();
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new TarReader(stream);
+            while (reader.GetNextEntry() is { } entry)
+            {
+                var name = entry.Name.TrimStart('.', '/');
+                if (entry.DataStream is null)
+                {
+                    continue;
+                }
+
+                if (name == "index.json")
+                {
+                    indexJson = ReadAll(entry.DataStream);
+                }
+                else if (name.StartsWith("blobs/sha256/", StringComparison.Ordinal) && Digest.TryFromHex(name["blobs/sha256/".Length..], out var digest))
+                {
+                    // Small blobs (manifests, configs) stay in memory; everything goes to the cache, verified.
+                    using var pending = cache.BeginWrite();
+                    entry.DataStream.CopyTo(pending.Stream);
+                    var stored = pending.Commit(digest, actual => Errors.SourceImageUnusable(path, $"blob {digest.Short} hashes to {actual.Short}"));
+                    if (entry.Length < 1 << 20)
+                    {
+                        small[digest] = File.ReadAllBytes(stored);
+                    }
+                }
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            throw Errors.SourceImageUnusable(path, e.Message);
+        }
+
+        if (indexJson is null)
+        {
+            throw Errors.SourceImageUnusable(path, "it has no index.json (not an OCI image archive)");
+        }
+
+        var top = ManifestReader.ReadIndex(indexJson).Manifests.FirstOrDefault()
+            ?? throw Errors.SourceImageUnusable(path, "its index.json lists no image");
+        var topJson = Blob(small, top.Digest, path);
+        if (!ManifestReader.IsIndex(topJson))
+        {
+            return ([Image(small, top.Digest, path)], null);
+        }
+
+        var images = ManifestReader.ReadIndex(topJson).Manifests.Select(m => Image(small, m.Digest, path)).ToImmutableArray();
+        return (images, new BuiltIndex(images, topJson));
+    }
+
+    private static BuiltImage Image(Dictionary<Digest, byte[]> blobs, Digest manifestDigest, string path)
+    {
+        var manifestJson = Blob(blobs, manifestDigest, path);
+        var manifest = ManifestReader.ReadManifest(manifestJson);
+        var configJson = Blob(blobs, manifest.Config.Digest, path);
+        var config = ImageConfigReader.Read(configJson);
+        if (config.DiffIds.Length != manifest.Layers.Length)
+        {
+            throw Errors.SourceImageUnusable(path, "its manifest and config disagree on the number of layers");
+        }
+
+        var history = config.History.Where(h => !h.EmptyLayer).Select(h => h.CreatedBy).ToList();
+        var layers = manifest.Layers.Select((layer, i) => new LayerBlob(layer, config.DiffIds[i], 0,
+            i < history.Count ? history[i] : $"layer {i + 1}")).ToImmutableArray();
+        return new BuiltImage(config, configJson, manifest, manifestJson, layers);
+    }
+
+    private static byte[] Blob(Dictionary<Digest, byte[]> blobs, Digest digest, string path)
+        => blobs.TryGetValue(digest, out var bytes) ? bytes : throw Errors.SourceImageUnusable(path, $"blob {digest.Short} is missing");
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        return buffer.ToArray();
+    }
+}
