@@ -31,12 +31,20 @@ public sealed class DepsJson
 {
     private readonly Dictionary<string, (LibraryKind Kind, string Library)> _assets;
 
-    private DepsJson(Dictionary<string, (LibraryKind, string)> assets, string? mainLibrary, IReadOnlyList<string> libraries)
+    private DepsJson(Dictionary<string, (LibraryKind, string)> assets, string? mainLibrary, IReadOnlyList<string> libraries,
+        IReadOnlyList<LibraryInfo> packages)
     {
         _assets = assets;
         MainLibrary = mainLibrary;
         Libraries = libraries;
+        Packages = packages;
     }
+
+    /// <summary>A library of the manifest's "libraries" section: id, version, type, and the package hash NuGet recorded.</summary>
+    public sealed record LibraryInfo(string Id, string Version, string Type, string? Sha512);
+
+    /// <summary>Every library of the runtime target with its type and hash (for the SBOM).</summary>
+    public IReadOnlyList<LibraryInfo> Packages { get; }
 
     /// <summary>Every library ("name/version") of the runtime target.</summary>
     public IReadOnlyList<string> Libraries { get; }
@@ -61,11 +69,13 @@ public sealed class DepsJson
     private static DepsJson Parse(JsonElement root)
     {
         var types = new Dictionary<string, string>(StringComparer.Ordinal);
+        var hashes = new Dictionary<string, string?>(StringComparer.Ordinal);
         if (root.TryGetProperty("libraries", out var libraries))
         {
             foreach (var library in libraries.EnumerateObject())
             {
                 types[library.Name] = library.Value.TryGetProperty("type", out var type) ? type.GetString() ?? "" : "";
+                hashes[library.Name] = library.Value.TryGetProperty("sha512", out var sha) ? sha.GetString() : null;
             }
         }
 
@@ -115,7 +125,13 @@ public sealed class DepsJson
             }
         }
 
-        return new DepsJson(assets, main, target.EnumerateObject().Select(l => l.Name).ToList());
+        var names = target.EnumerateObject().Select(l => l.Name).ToList();
+        var packages = names.Select(n =>
+        {
+            var slash = n.IndexOf('/');
+            return new LibraryInfo(slash < 0 ? n : n[..slash], slash < 0 ? "" : n[(slash + 1)..], types.GetValueOrDefault(n, ""), hashes.GetValueOrDefault(n));
+        }).ToList();
+        return new DepsJson(assets, main, names, packages);
     }
 
     /// <summary>

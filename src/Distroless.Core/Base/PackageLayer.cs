@@ -19,7 +19,7 @@ namespace Distroless.Base;
 public static class PackageLayer
 {
     /// <summary>Bump when the layer a .deb becomes changes, so cached layers are rebuilt.</summary>
-    public const string Recipe = "deb-layer-v1";
+    public const string Recipe = "deb-layer-v2";
 
     public const string StatusDirectory = "var/lib/dpkg/status.d";
 
@@ -44,13 +44,25 @@ public static class PackageLayer
         return layer;
     }
 
+    /// <summary>
+    /// The SPDX licence expression read from the package's machine-readable copyright file when
+    /// its layer was built; null when the file is prose (or the package has none).
+    /// </summary>
+    public static string? License(BlobCache cache, PackageRecord package)
+        => cache.TryReadRecord<PackageLicense>("deb-licenses", package.Sha256.Hex, out var record) ? record.Expression : null;
+
+    private sealed record PackageLicense(string? Expression);
+
     public static LayerBlob Build(BlobCache cache, string debPath, PackageRecord package, PackageLayerOptions options)
     {
         var mergedUsr = options.MergedUsr;
         var createdBy = $"distroless: debian package {package.Name} {package.Version} ({package.Architecture})";
         try
         {
-            return LayerBuilder.Build(cache, createdBy, layer => Write(layer, debPath, package.Name, mergedUsr, options.Slim));
+            string? copyright = null;
+            var layer = LayerBuilder.Build(cache, createdBy, layer => copyright = Write(layer, debPath, package.Name, mergedUsr, options.Slim));
+            cache.WriteRecord("deb-licenses", package.Sha256.Hex, new PackageLicense(copyright is null ? null : Sbom.DebianCopyright.SpdxLicenseOf(copyright)));
+            return layer;
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or ArgumentException)
         {
@@ -58,8 +70,11 @@ public static class PackageLayer
         }
     }
 
-    private static void Write(LayerWriter layer, string debPath, string packageName, bool mergedUsr, bool slim)
+    /// <summary>Writes the package's entries; returns the text of its own copyright file, if any.</summary>
+    private static string? Write(LayerWriter layer, string debPath, string packageName, bool mergedUsr, bool slim)
     {
+        string? copyright = null;
+        var copyrightPath = $"usr/share/doc/{packageName}/copyright";
         var keptFiles = new HashSet<string>(StringComparer.Ordinal);
         var caBundle = packageName == CaCertificates.PackageName ? new CaCertificates() : null;
         var busybox = packageName == BusyboxShell.PackageName;
@@ -93,6 +108,13 @@ public static class PackageLayer
             {
                 case TarEntryType.Directory:
                     layer.AddDirectory(path, mode, mtime, entry.Uid, entry.Gid);
+                    break;
+                case TarEntryType.RegularFile or TarEntryType.V7RegularFile when path == copyrightPath:
+                    var text = new MemoryStream();
+                    entry.DataStream?.CopyTo(text);
+                    copyright = System.Text.Encoding.UTF8.GetString(text.ToArray());
+                    layer.AddFile(path, mode, mtime, text.ToArray(), entry.Uid, entry.Gid);
+                    keptFiles.Add(path);
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
                     layer.AddFile(path, mode, mtime, entry.DataStream ?? Stream.Null, entry.Length, entry.Uid, entry.Gid);
@@ -130,6 +152,8 @@ public static class PackageLayer
                 .Select(entry => $"{entry.Sum}  {entry.Path}\n");
             layer.AddFile($"{StatusDirectory}/{packageName}.md5sums", 0x1a4, 0, Encoding.UTF8.GetBytes(string.Concat(kept)));
         }
+
+        return copyright;
     }
 
     private static readonly string[] MergedDirectories = ["bin", "sbin", "lib", "lib64"];

@@ -24,6 +24,9 @@ public sealed record BuildResult(BuiltImage Image, ImmutableArray<string> Refere
     /// <summary>Every platform's image (one for a single-platform build).</summary>
     public ImmutableArray<BuiltImage> Images { get; init; } = [];
 
+    /// <summary>The SBOM files written beside the archive (SPDX and CycloneDX per image).</summary>
+    public ImmutableArray<string> SbomPaths { get; init; } = [];
+
     /// <summary>What a tag points at: the index of a multi-platform build, else the image manifest.</summary>
     public Oci.Digest Digest => Index?.Digest ?? Image.Digest;
 }

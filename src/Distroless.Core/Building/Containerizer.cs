@@ -76,7 +76,7 @@ public sealed partial class Containerizer
         using var sessions = new RegistrySessions(options, _credentials, _logger);
 
         var locks = new LockState(plan.Base);
-        var built = new List<(BuiltImage Image, ImmutableArray<PackageRecord> Packages)>();
+        var built = new List<(BuiltImage Image, ImmutableArray<PackageRecord> Packages, ImageSboms? Sboms)>();
         foreach (var each in plans)
         {
             built.Add(await BuildImageAsync(each, cache, sessions, locks, ct).ConfigureAwait(false));
@@ -87,7 +87,8 @@ public sealed partial class Containerizer
         var images = built.Select(b => b.Image).ToImmutableArray();
         var index = images.Length > 1 ? BuiltIndex.Create(images) : null;
         var target = new OutputTarget(plan.Repository, plan.Tags, plan.ArchivePath, plan.Registry, plan.LocalEngine);
-        var result = await SendAsync(target, images, index, built[0].Packages, cache, sessions, options, ct).ConfigureAwait(false);
+        var sboms = plan.Sbom ? built.ToDictionary(b => b.Image.Digest, b => b.Sboms!) : null;
+        var result = await SendAsync(target, images, index, built[0].Packages, cache, sessions, options, ct, sboms).ConfigureAwait(false);
 
         _logger.LogInformation("Image {Digest}: {Platforms}, {Size:F1} MB compressed ({Seconds:F2} s)", result.Digest,
             string.Join(", ", images.Select(i => $"{i.Config.Platform} {i.Layers.Length} layers")),
@@ -96,7 +97,7 @@ public sealed partial class Containerizer
     }
 
     /// <summary>One platform's image: base and app layers built at the same time, then config and manifest.</summary>
-    private async Task<(BuiltImage Image, ImmutableArray<PackageRecord> Packages)> BuildImageAsync(ImagePlan plan, BlobCache cache,
+    private async Task<(BuiltImage Image, ImmutableArray<PackageRecord> Packages, ImageSboms? Sboms)> BuildImageAsync(ImagePlan plan, BlobCache cache,
         RegistrySessions sessions, LockState locks, CancellationToken ct)
     {
         var platform = Platform.FromRuntimeIdentifier(plan.Base.RuntimeIdentifier)!;
@@ -112,12 +113,11 @@ public sealed partial class Containerizer
         var appLayers = await appTask.ConfigureAwait(false);
 
         ImmutableArray<LayerBlob> added = [.. runtimeLayers, .. appLayers];
-        var frameworks = !plan.App.SelfContained && plan.App.RuntimeConfigPath is { } runtimeConfig && File.Exists(runtimeConfig)
-            ? RuntimeConfig.ReadFrameworks(runtimeConfig)
-            : [];
+        var frameworks = plan.App.SelfContained ? [] : RuntimeFrameworks(plan).Frameworks.Select(f => (f.Name, f.Version)).ToList();
         var isWeb = plan.App.IsWebApp || AppKind.IsWebApp(frameworks, deps);
         var config = ImageConfigFactory.Create(plan, platform, baseImage, added, isWeb);
-        return (BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations), baseImage.Packages);
+        var image = BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations);
+        return (image, baseImage.Packages, plan.Sbom ? SbomFactory.Create(plan, image, baseImage.Packages, cache, deps, frameworks) : null);
     }
 
     private async Task<BaseImage> GetBaseAsync(ImagePlan plan, Platform platform, BlobCache cache, RegistrySessions sessions,
@@ -162,7 +162,8 @@ public sealed partial class Containerizer
 
     /// <summary>Sends finished images to every destination the target names: archive, registry, engine.</summary>
     private async Task<BuildResult> SendAsync(OutputTarget target, ImmutableArray<BuiltImage> images, BuiltIndex? index,
-        ImmutableArray<PackageRecord> packages, BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct)
+        ImmutableArray<PackageRecord> packages, BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct,
+        IReadOnlyDictionary<Digest, ImageSboms>? sboms = null)
     {
         var references = target.Tags.Select(tag => target.Registry is { } registry
             ? ImageReference.Create(registry, target.Repository, tag).ToString()
@@ -176,12 +177,16 @@ public sealed partial class Containerizer
         if (target.ArchivePath is { } archivePath)
         {
             ImageArchiveWriter.Write(archivePath, images, index, references, cache);
-            result = result with { ArchivePath = Path.GetFullPath(archivePath) };
+            result = result with
+            {
+                ArchivePath = Path.GetFullPath(archivePath),
+                SbomPaths = sboms is null ? [] : SbomFiles.WriteBeside(archivePath, images, sboms),
+            };
         }
 
         if (target.Registry is { } registryHost)
         {
-            result = result with { Push = await PushAsync(target, registryHost, images, index, cache, sessions, options, ct).ConfigureAwait(false) };
+            result = result with { Push = await PushAsync(target, registryHost, images, index, cache, sessions, options, ct, sboms).ConfigureAwait(false) };
         }
 
         if (target.LocalEngine is { } engine)
@@ -194,19 +199,26 @@ public sealed partial class Containerizer
     }
 
     private async Task<PushResult> PushAsync(OutputTarget target, string registry, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
-        BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct)
+        BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct, IReadOnlyDictionary<Digest, ImageSboms>? sboms)
     {
         var targets = target.Tags.Select(tag => ImageReference.Create(registry, target.Repository, tag)).ToList();
         var pusher = new ImagePusher(sessions.Get(targets[0].ApiHost, push: true), cache, options, _logger);
         if (index is null)
         {
             var image = images[0];
-            return await pusher.PushAsync(targets, Blobs(image, cache), image.ManifestJson, MediaTypes.ImageManifest, ct).ConfigureAwait(false);
+            return await pusher.PushAsync(targets, Blobs(image, cache), image.ManifestJson, MediaTypes.ImageManifest, ct, Referrers(image, sboms))
+                .ConfigureAwait(false);
         }
 
-        return await pusher.PushIndexAsync(targets, images.Select(i => new ImagePusher.ImageToPush(Blobs(i, cache), i.ManifestJson)).ToList(),
+        return await pusher.PushIndexAsync(targets, images.Select(i => new ImagePusher.ImageToPush(Blobs(i, cache), i.ManifestJson) { Referrers = Referrers(i, sboms) }).ToList(),
             index.IndexJson, ct).ConfigureAwait(false);
     }
+
+    /// <summary>Each image's SBOMs as OCI 1.1 referrers of its manifest, SPDX then CycloneDX.</summary>
+    private static IReadOnlyList<Referrer> Referrers(BuiltImage image, IReadOnlyDictionary<Digest, ImageSboms>? sboms)
+        => sboms is not null && sboms.TryGetValue(image.Digest, out var sbom)
+            ? [new Referrer(Sbom.SbomMediaTypes.SpdxJson, sbom.Spdx), new Referrer(Sbom.SbomMediaTypes.CycloneDxJson, sbom.CycloneDx)]
+            : [];
 
     private static List<BlobSource> Blobs(BuiltImage image, BlobCache cache)
         => image.Layers.Select(l => BlobSource.FromFile(l.Descriptor, cache.BlobPath(l.Digest)))
@@ -238,6 +250,20 @@ public sealed partial class Containerizer
     private async Task<IReadOnlyList<LayerBlob>> BuildRuntimeLayersAsync(ImagePlan plan, BlobCache cache, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
+        var (configPath, frameworks) = RuntimeFrameworks(plan);
+        var rid = plan.Base.RuntimeIdentifier;
+        var locator = new Lazy<RuntimePackLocator>(() => new RuntimePackLocator(
+            plan.App.Runtime.NuGetSettingsRoot ?? Path.GetDirectoryName(configPath)!, plan.App.Runtime.NuGetPackagesFolder, _logger));
+        var layers = await DotnetRootLayer.GetOrBuildAsync(cache, frameworks, rid,
+            framework => locator.Value.LocateAsync(framework.PackId(rid), framework.Version, ct)).ConfigureAwait(false);
+        _logger.LogInformation("Runtime layers: {Frameworks} ({Size:F1} MB compressed, {Seconds:F2} s)",
+            string.Join(", ", frameworks), layers.Sum(l => l.Size) / 1e6, clock.Elapsed.TotalSeconds);
+        return layers;
+    }
+
+    /// <summary>The shared frameworks a framework-dependent app's image carries, at the versions it carries them.</summary>
+    private static (string ConfigPath, List<RuntimeFramework> Frameworks) RuntimeFrameworks(ImagePlan plan)
+    {
         var configPath = plan.App.RuntimeConfigPath
             ?? plan.App.Files.FirstOrDefault(f => f.RelativePath == plan.App.AppHost + ".runtimeconfig.json")?.SourcePath
             ?? throw Errors.PublishOutputMissing(plan.App.AppHost + ".runtimeconfig.json");
@@ -249,15 +275,7 @@ public sealed partial class Containerizer
                 ?? requested.FirstOrDefault(f => f.Name == name).Version
                 ?? requested[0].Version))
             .ToList();
-
-        var rid = plan.Base.RuntimeIdentifier;
-        var locator = new Lazy<RuntimePackLocator>(() => new RuntimePackLocator(
-            plan.App.Runtime.NuGetSettingsRoot ?? Path.GetDirectoryName(configPath)!, plan.App.Runtime.NuGetPackagesFolder, _logger));
-        var layers = await DotnetRootLayer.GetOrBuildAsync(cache, frameworks, rid,
-            framework => locator.Value.LocateAsync(framework.PackId(rid), framework.Version, ct)).ConfigureAwait(false);
-        _logger.LogInformation("Runtime layers: {Frameworks} ({Size:F1} MB compressed, {Seconds:F2} s)",
-            string.Join(", ", frameworks), layers.Sum(l => l.Size) / 1e6, clock.Elapsed.TotalSeconds);
-        return layers;
+        return (configPath, frameworks);
     }
 
     private const string NetCoreApp = "Microsoft.NETCore.App";

@@ -40,6 +40,12 @@ public sealed record ImagePlan
 
     public RegistrySettings RegistrySettings { get; init; } = new();
 
+    /// <summary>
+    /// Write SPDX and CycloneDX SBOMs beside the archive and attach them to a pushed image as
+    /// OCI referrers. On by default: every image says what it is made of.
+    /// </summary>
+    public bool Sbom { get; init; } = true;
+
     /// <summary>The user-wide cache of downloads and built layers.</summary>
     public required string CacheDirectory { get; init; }
 

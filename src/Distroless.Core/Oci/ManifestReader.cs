@@ -55,6 +55,7 @@ public static class ManifestReader
         {
             Platform = platform,
             Annotations = ReadMap(e),
+            ArtifactType = e.TryGetProperty("artifactType", out var t) ? t.GetString() : null,
         };
     }
 

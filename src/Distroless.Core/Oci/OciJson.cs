@@ -92,6 +92,11 @@ public static class OciJson
         w.WriteStartObject();
         w.WriteNumber("schemaVersion", 2);
         w.WriteString("mediaType", MediaTypes.ImageManifest);
+        if (manifest.ArtifactType is { } artifactType)
+        {
+            w.WriteString("artifactType", artifactType);
+        }
+
         w.WritePropertyName("config");
         WriteDescriptor(w, manifest.Config);
         w.WriteStartArray("layers");
@@ -101,6 +106,12 @@ public static class OciJson
         }
 
         w.WriteEndArray();
+        if (manifest.Subject is { } subject)
+        {
+            w.WritePropertyName("subject");
+            WriteDescriptor(w, subject);
+        }
+
         WriteMap(w, "annotations", manifest.Annotations);
         w.WriteEndObject();
     });
@@ -125,6 +136,11 @@ public static class OciJson
     {
         w.WriteStartObject();
         w.WriteString("mediaType", descriptor.MediaType);
+        if (descriptor.ArtifactType is { } artifactType)
+        {
+            w.WriteString("artifactType", artifactType);
+        }
+
         w.WriteString("digest", descriptor.Digest.ToString());
         w.WriteNumber("size", descriptor.Size);
         if (descriptor.Platform is { } platform)

@@ -30,7 +30,7 @@ public sealed class ImagePusher
     }
 
     public async Task<PushResult> PushAsync(IReadOnlyList<ImageReference> references, IReadOnlyList<BlobSource> blobs,
-        byte[] manifest, string manifestMediaType, CancellationToken ct = default)
+        byte[] manifest, string manifestMediaType, CancellationToken ct = default, IReadOnlyList<Referrer>? referrers = null)
     {
         var repository = references[0].Repository;
         var mountSources = blobs.Select(b => _locations.Find(b.Descriptor.Digest)).OfType<string>().Distinct().ToList();
@@ -65,6 +65,9 @@ public sealed class ImagePusher
             manifestsPut++;
         }
 
+        var subject = new Descriptor(manifestMediaType, digest, manifest.Length);
+        var referrersPut = await AttachAsync(client, subject, referrers ?? [], ct).ConfigureAwait(false);
+
         var result = new PushResult([.. references], digest)
         {
             BlobsUploaded = counts.Uploaded,
@@ -72,14 +75,18 @@ public sealed class ImagePusher
             BlobsPresent = counts.Present,
             BytesUploaded = counts.Bytes,
             ManifestsPut = manifestsPut,
+            ReferrersAttached = referrersPut,
             Requests = _transport.RequestCount - requestsBefore,
         };
         _logger.LogInformation("Pushed {References}: {Result}", string.Join(", ", references), result);
         return result;
     }
 
-    /// <summary>One image of a multi-platform push: its blobs and its manifest.</summary>
-    public sealed record ImageToPush(IReadOnlyList<BlobSource> Blobs, byte[] Manifest);
+    /// <summary>One image of a multi-platform push: its blobs, its manifest and what to attach to it.</summary>
+    public sealed record ImageToPush(IReadOnlyList<BlobSource> Blobs, byte[] Manifest)
+    {
+        public IReadOnlyList<Referrer> Referrers { get; init; } = [];
+    }
 
     /// <summary>
     /// Pushes a multi-platform image: every image's blobs and manifest (by digest, untagged),
@@ -124,6 +131,13 @@ public sealed class ImagePusher
             manifestsPut++;
         }
 
+        var referrersPut = 0;
+        foreach (var image in images)
+        {
+            var subject = new Descriptor(MediaTypes.ImageManifest, Digest.Compute(image.Manifest), image.Manifest.Length);
+            referrersPut += await AttachAsync(client, subject, image.Referrers, ct).ConfigureAwait(false);
+        }
+
         var result = new PushResult([.. references], digest)
         {
             BlobsUploaded = counts.Uploaded,
@@ -131,10 +145,23 @@ public sealed class ImagePusher
             BlobsPresent = counts.Present,
             BytesUploaded = counts.Bytes,
             ManifestsPut = manifestsPut,
+            ReferrersAttached = referrersPut,
             Requests = _transport.RequestCount - requestsBefore,
         };
         _logger.LogInformation("Pushed {References} ({Platforms} platforms): {Result}", string.Join(", ", references), images.Count, result);
         return result;
+    }
+
+    /// <summary>Attaches each referrer the registry does not hold yet (after the subject is in place); returns how many.</summary>
+    private async Task<int> AttachAsync(RepositoryClient client, Descriptor subject, IReadOnlyList<Referrer> referrers, CancellationToken ct)
+    {
+        var attached = 0;
+        foreach (var referrer in referrers)
+        {
+            attached += await ReferrerPusher.AttachAsync(client, subject, referrer, _logger, ct).ConfigureAwait(false) ? 1 : 0;
+        }
+
+        return attached;
     }
 
     private sealed class BlobCounts
@@ -242,7 +269,7 @@ public sealed class ImagePusher
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var size = blob.Descriptor.Size;
         session ??= await client.StartUploadAsync(ct).ConfigureAwait(false);
-        long offset = 0, furthest = 0;
+        long offset = 0;
         var failures = 0;
         while (true)
         {
@@ -254,14 +281,7 @@ public sealed class ImagePusher
                 {
                     session = next;
                     offset += length;
-                    if (offset > furthest)
-                    {
-                        // New ground: the attempt limit is for failures in a row, not for the whole blob
-                        // (the total time still bounds it).
-                        furthest = offset;
-                        failures = 0;
-                    }
-
+                    failures = 0; // the attempt limit is for failures in a row; the total time bounds the rest
                     continue;
                 }
             }

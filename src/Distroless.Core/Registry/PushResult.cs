@@ -16,9 +16,12 @@ public sealed record PushResult(ImmutableArray<ImageReference> References, Diges
 
     public int ManifestsPut { get; init; }
 
+    /// <summary>Artifacts (SBOMs) attached to the image as OCI referrers by this push.</summary>
+    public int ReferrersAttached { get; init; }
+
     public int Requests { get; init; }
 
     public override string ToString()
         => $"{BlobsUploaded} blob(s) uploaded ({BytesUploaded / 1024.0:F1} KiB), {BlobsMounted} mounted, {BlobsPresent} already present, " +
-           $"{ManifestsPut} manifest(s) written, {Requests} requests";
+           $"{ManifestsPut} manifest(s) written, {ReferrersAttached} referrer(s) attached, {Requests} requests";
 }

@@ -209,7 +209,12 @@ public sealed class RepositoryClient
             : null;
     }
 
-    public async Task PutManifestAsync(string reference, byte[] manifest, string mediaType, CancellationToken ct)
+    /// <summary>
+    /// Stores a manifest under a tag or digest. Returns whether the registry processed a
+    /// <c>subject</c> field (it answers with an OCI-Subject header); registries without the
+    /// referrers API store the manifest but leave the referrers tag schema to the client.
+    /// </summary>
+    public async Task<bool> PutManifestAsync(string reference, byte[] manifest, string mediaType, CancellationToken ct)
     {
         var expected = Digest.Compute(manifest);
         using var response = await _transport.SendAsync(b =>
@@ -227,10 +232,11 @@ public sealed class RepositoryClient
         }
 
         CheckDigest(response, expected, "the manifest");
+        return response.Headers.Contains("OCI-Subject");
     }
 
     /// <summary>A manifest (or index) by tag or digest: bytes, media type, digest of the bytes.</summary>
-    public async Task<(byte[] Content, string MediaType, Digest Digest)?> GetManifestAsync(string reference, CancellationToken ct)
+    public async Task<(byte[] Content, string MediaType, Digest Digest)?> GetManifestAsync(string reference, CancellationToken ct, string? scope = null)
     {
         using var response = await _transport.SendAsync(b =>
         {
@@ -241,7 +247,7 @@ public sealed class RepositoryClient
             }
 
             return request;
-        }, PullScope, $"the manifest {reference}", ct: ct).ConfigureAwait(false);
+        }, scope ?? PullScope, $"the manifest {reference}", ct: ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;

@@ -110,6 +110,9 @@ public sealed partial class BuildDistrolessImage
 
     public bool Slim { get; set; } = true;
 
+    /// <summary>DistrolessSbom: SPDX and CycloneDX SBOMs beside the archive and as referrers of a pushed image.</summary>
+    public bool Sbom { get; set; } = true;
+
     /// <summary>DistrolessDebug: add the busybox shell at /busybox.</summary>
     public bool Debug { get; set; }
 
@@ -154,4 +157,8 @@ public sealed partial class BuildDistrolessImage
     /// <summary>Every pushed reference (registry/repository:tag), with Digest metadata.</summary>
     [Output]
     public ITaskItem[] PushedReferences { get; private set; } = [];
+
+    /// <summary>The SBOM files written beside the archive (Format metadata: spdx or cyclonedx).</summary>
+    [Output]
+    public ITaskItem[] SbomFiles { get; private set; } = [];
 }

@@ -80,6 +80,12 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
                 item.SetMetadata("Digest", result.Digest.ToString());
                 return (ITaskItem)item;
             }).ToArray();
+            SbomFiles = result.SbomPaths.Select(path =>
+            {
+                var item = new TaskItem(path);
+                item.SetMetadata("Format", path.EndsWith(".spdx.json", StringComparison.Ordinal) ? "spdx" : "cyclonedx");
+                return (ITaskItem)item;
+            }).ToArray();
             foreach (var layer in result.LayerDescriptions)
             {
                 Log.LogMessage(MessageImportance.Low, "Distroless:   layer " + layer);
@@ -124,6 +130,10 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
         if (result.ArchivePath is { } archive)
         {
             places.Add($"written to {archive}  [load it: podman load -i {Quote(archive)}]");
+            if (result.SbomPaths.Length > 0)
+            {
+                places.Add("SBOMs " + string.Join(", ", result.SbomPaths.Select(Path.GetFileName)));
+            }
         }
 
         if (result.Push is { } push)

@@ -86,6 +86,7 @@ internal static class ImagePlanMapper
                 ChunkedUploadThreshold = task.ChunkedUploadThreshold > 0 ? task.ChunkedUploadThreshold : new RegistrySettings().ChunkedUploadThreshold,
             },
             CacheDirectory = NonEmpty(task.CacheDirectory) ?? HostDefaults.CacheDirectory(environment),
+            Sbom = task.Sbom,
         };
     }
 

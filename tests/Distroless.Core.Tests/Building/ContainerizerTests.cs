@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Text;
+using System.Text.Json;
 using Distroless.App;
 using Distroless.Building;
 using Distroless.Core.Tests.Oci;
+using Distroless.Core.Tests.Sbom;
 using Distroless.Core.Tests.TestSupport;
 using Distroless.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -163,11 +165,64 @@ public sealed class ContainerizerTests
     public void Cleanup() => _temp.Dispose();
 
     [Test]
-    public void The_archive_is_written_whole_with_nothing_beside_it()
+    public void The_archive_is_written_whole_with_only_its_SBOMs_beside_it()
     {
         Assert.That(_first.ArchivePath, Is.EqualTo(_plan.ArchivePath));
-        Assert.That(Directory.GetFiles(_temp.Combine("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal),
-            Is.EqualTo(new[] { "cold.tar", "shop-api.tar", "warm.tar" }));
+        Assert.That(_first.SbomPaths.Select(Path.GetFileName), Is.EqualTo(new[] { "shop-api.spdx.json", "shop-api.cdx.json" }));
+        Assert.That(Directory.GetFiles(_temp.Combine("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal), Is.EqualTo(new[]
+        {
+            "cold.cdx.json", "cold.spdx.json", "cold.tar",
+            "shop-api.cdx.json", "shop-api.spdx.json", "shop-api.tar",
+            "warm.cdx.json", "warm.spdx.json", "warm.tar",
+        }));
+    }
+
+    /// <summary>Every package with a dpkg status file in some layer of the image ("libc6", …).</summary>
+    private IEnumerable<string> PackagesInImage()
+        => _image.LayerDigests.SelectMany(d => TarDump.Lines(new MemoryStream(_image.Blob(d))))
+            .Select(line => line[..line.IndexOf(": ", StringComparison.Ordinal)])
+            .Where(n => n.StartsWith("var/lib/dpkg/status.d/", StringComparison.Ordinal) && !n.EndsWith('/') && !n.EndsWith(".md5sums", StringComparison.Ordinal))
+            .Select(n => n["var/lib/dpkg/status.d/".Length..]);
+
+    [Test]
+    public void The_SBOMs_validate_against_the_SPDX_and_CycloneDX_schemas()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(SbomSchemas.Errors(SbomSchemas.Spdx, File.ReadAllBytes(_first.SbomPaths[0])), Is.Empty, "SPDX 2.3");
+            Assert.That(SbomSchemas.Errors(SbomSchemas.CycloneDx, File.ReadAllBytes(_first.SbomPaths[1])), Is.Empty, "CycloneDX 1.6");
+        });
+    }
+
+    [Test]
+    public void The_SBOM_lists_every_Debian_package_of_the_image_and_the_NuGet_packages_of_the_app()
+    {
+        var bom = JsonDocument.Parse(File.ReadAllBytes(_first.SbomPaths[1])).RootElement;
+        var purls = bom.GetProperty("components").EnumerateArray()
+            .Select(c => c.TryGetProperty("purl", out var purl) ? purl.GetString()! : "(the app, which has no package URL)").ToList();
+        var debian = purls.Where(p => p.StartsWith("pkg:deb/debian/", StringComparison.Ordinal))
+            .Select(p => Uri.UnescapeDataString(p["pkg:deb/debian/".Length..p.IndexOf('@')])).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(debian, Is.EquivalentTo(PackagesInImage()));
+            Assert.That(purls, Does.Contain("pkg:nuget/Newtonsoft.Json@13.0.3"));
+            Assert.That(purls.Single(p => p.StartsWith("pkg:deb/debian/libc6@", StringComparison.Ordinal)), Is.EqualTo("pkg:deb/debian/libc6@2.36-9%2Bdeb12u13?arch=amd64&distro=debian-12&upstream=glibc"), "the security update, with its source package");
+            Assert.That(bom.GetProperty("metadata").GetProperty("component").GetProperty("name").GetString(), Does.Contain("shop/api"));
+        });
+    }
+
+    [Test]
+    public void The_SBOMs_are_the_same_bytes_for_the_same_input()
+    {
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.That(File.ReadAllBytes(_warm.SbomPaths[i]), Is.EqualTo(File.ReadAllBytes(_first.SbomPaths[i])), "warm cache");
+                Assert.That(File.ReadAllBytes(_cold.SbomPaths[i]), Is.EqualTo(File.ReadAllBytes(_first.SbomPaths[i])), "empty cache");
+            }
+        });
     }
 
     [Test]

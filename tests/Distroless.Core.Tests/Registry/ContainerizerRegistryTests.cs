@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using Distroless.Building;
+using Distroless.Core.Tests.Oci;
 using Distroless.Core.Tests.TestSupport;
 using Distroless.Oci;
+using Distroless.Sbom;
 using Distroless.Testing;
 using Distroless.Testing.Registry;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -138,7 +140,10 @@ public sealed class ContainerizerRegistryTests
                 (Kind.ManifestGet, "/v2/base/runtime-deps/manifests/1.0"),
                 (Kind.ManifestHead, "/v2/shop/api/manifests/1.0"),
                 (Kind.ManifestHead, "/v2/shop/api/manifests/latest"),
-            }));
+                (Kind.ManifestHead, $"/v2/shop/api/manifests/{ReferrerDigest(setup, first.Image.Digest, SbomMediaTypes.SpdxJson)}"),
+                (Kind.ManifestHead, $"/v2/shop/api/manifests/{ReferrerDigest(setup, first.Image.Digest, SbomMediaTypes.CycloneDxJson)}"),
+            }), "one HEAD per tag and per SBOM referrer");
+            Assert.That(second.Push.ReferrersAttached, Is.Zero);
         });
     }
 
@@ -163,6 +168,97 @@ public sealed class ContainerizerRegistryTests
             Assert.That(LayerDigests(setup.Manifest(children["amd64"])).Take(3), Is.EqualTo(BaseAmd64.LayerDigests));
             Assert.That(LayerDigests(setup.Manifest(children["arm64"])).Take(2), Is.EqualTo(BaseArm64.LayerDigests));
             Assert.That(result.Push!.Digest, Is.EqualTo(result.Digest));
+        });
+    }
+
+    /// <summary>The referrer of <paramref name="artifactType"/> the fallback tag of <paramref name="subject"/> lists.</summary>
+    private static Digest ReferrerDigest(Setup setup, Digest subject, string artifactType)
+        => FallbackIndex(setup, subject).Single(m => m.GetProperty("artifactType").GetString() == artifactType) is var entry
+            ? Digest.Parse(entry.GetProperty("digest").GetString()!)
+            : throw new InvalidOperationException();
+
+    private static List<JsonElement> FallbackIndex(Setup setup, Digest subject)
+    {
+        var tagged = setup.Registry.Resolve("shop/api", "sha256-" + subject.Hex) ?? throw new AssertionException($"no referrers tag for {subject}");
+        return [.. setup.Manifest(tagged).GetProperty("manifests").EnumerateArray()];
+    }
+
+    [Test]
+    public async Task The_SBOMs_are_attached_to_the_image_as_referrers_under_the_referrers_tag_schema()
+    {
+        using var setup = new Setup();
+
+        var result = await setup.Containerizer().BuildAsync(setup.Plan());
+
+        var entries = FallbackIndex(setup, result.Image.Digest);
+        Assert.That(entries.Select(e => e.GetProperty("artifactType").GetString()),
+            Is.EquivalentTo(new[] { SbomMediaTypes.SpdxJson, SbomMediaTypes.CycloneDxJson }));
+        foreach (var entry in entries)
+        {
+            var digest = Digest.Parse(entry.GetProperty("digest").GetString()!);
+            var manifestBytes = setup.Registry.Manifest(digest)!.Value.Content;
+            var manifest = setup.Manifest(digest);
+            var artifactType = entry.GetProperty("artifactType").GetString();
+            var layer = manifest.GetProperty("layers")[0];
+            var sbom = JsonDocument.Parse(setup.Registry.BlobContent(Digest.Parse(layer.GetProperty("digest").GetString()!))!).RootElement;
+            Assert.Multiple(() =>
+            {
+                Assert.That(OciSchemas.Errors(OciSchemas.Manifest, manifestBytes), Is.Empty);
+                Assert.That(manifest.GetProperty("artifactType").GetString(), Is.EqualTo(artifactType));
+                Assert.That(manifest.GetProperty("config").GetProperty("mediaType").GetString(), Is.EqualTo(MediaTypes.Empty));
+                Assert.That(manifest.GetProperty("subject").GetProperty("digest").GetString(), Is.EqualTo(result.Image.Digest.ToString()));
+                Assert.That(manifest.GetProperty("subject").GetProperty("mediaType").GetString(), Is.EqualTo(MediaTypes.ImageManifest));
+                Assert.That(layer.GetProperty("mediaType").GetString(), Is.EqualTo(artifactType));
+                Assert.That(sbom.TryGetProperty(artifactType == SbomMediaTypes.SpdxJson ? "spdxVersion" : "bomFormat", out _), Is.True);
+            });
+        }
+
+        Assert.That(result.Push!.ReferrersAttached, Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_registry_with_the_referrers_API_gets_the_SBOMs_without_a_fallback_tag()
+    {
+        using var setup = new Setup();
+        setup.Registry.SupportsReferrers = true;
+
+        var result = await setup.Containerizer().BuildAsync(setup.Plan());
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Push!.ReferrersAttached, Is.EqualTo(2));
+            Assert.That(setup.Registry.Tags("shop/api"), Is.EqualTo(new[] { "1.0", "latest" }));
+        });
+    }
+
+    [Test]
+    public async Task Each_platform_image_of_an_index_gets_its_own_SBOMs()
+    {
+        using var setup = new Setup();
+
+        var result = await setup.Containerizer().BuildAsync([setup.Plan("linux-x64"), setup.Plan("linux-arm64")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Push!.ReferrersAttached, Is.EqualTo(4));
+            foreach (var image in result.Images)
+            {
+                Assert.That(FallbackIndex(setup, image.Digest), Has.Count.EqualTo(2), image.Config.Platform.ToString());
+            }
+        });
+    }
+
+    [Test]
+    public async Task Sbom_false_attaches_nothing()
+    {
+        using var setup = new Setup();
+
+        var result = await setup.Containerizer().BuildAsync(setup.Plan() with { Sbom = false });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Push!.ReferrersAttached, Is.Zero);
+            Assert.That(setup.Registry.Tags("shop/api"), Is.EqualTo(new[] { "1.0", "latest" }));
         });
     }
 

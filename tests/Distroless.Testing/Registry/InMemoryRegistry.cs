@@ -106,6 +106,12 @@ public sealed partial class InMemoryRegistry : HttpMessageHandler
     /// <summary>When set, manifest PUTs are answered with this Docker-Content-Digest (a lying registry or proxy).</summary>
     public Digest? ManifestDigestOverride { get; set; }
 
+    /// <summary>
+    /// Answer manifest PUTs that carry a <c>subject</c> with an OCI-Subject header, as a
+    /// registry with the OCI 1.1 referrers API does (docker-registry 2.8 does not).
+    /// </summary>
+    public bool SupportsReferrers { get; set; }
+
     /// <summary>Every request received, in order (token requests included).</summary>
     public IReadOnlyList<RegistryExchange> Exchanges
     {
@@ -384,9 +390,11 @@ public sealed partial class InMemoryRegistry : HttpMessageHandler
         }
 
         List<Digest> references;
+        Digest? subject;
         try
         {
             references = ReferencedDigests(content);
+            subject = SubjectDigest(content);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
         {
@@ -407,7 +415,19 @@ public sealed partial class InMemoryRegistry : HttpMessageHandler
         var response = new HttpResponseMessage(HttpStatusCode.Created) { Content = new ByteArrayContent([]) };
         response.Headers.Location = Location(request.RequestUri!, $"/v2/{repository}/manifests/{digest}");
         response.Headers.Add("Docker-Content-Digest", (ManifestDigestOverride ?? digest).ToString());
+        if (SupportsReferrers && subject is { } subjectDigest)
+        {
+            response.Headers.Add("OCI-Subject", subjectDigest.ToString());
+        }
+
         return response;
+    }
+
+    /// <summary>The digest a referrer's <c>subject</c> names (it need not exist), or null.</summary>
+    private static Digest? SubjectDigest(byte[] manifest)
+    {
+        using var document = JsonDocument.Parse(manifest);
+        return document.RootElement.TryGetProperty("subject", out var subject) ? Digest.Parse(subject.GetProperty("digest").GetString()!) : null;
     }
 
     /// <summary>The config and layers of a manifest, or the manifests of an index.</summary>
