@@ -139,6 +139,12 @@ public sealed partial class BuildDistrolessImage
     /// <summary>Where to write the plan (JSON) before building.</summary>
     public string? PlanFile { get; set; }
 
+    /// <summary>Where the record of the last build is kept (obj/); see <see cref="Distroless.Building.UpToDateCheck"/>.</summary>
+    public string? BuildRecordFile { get; set; }
+
+    /// <summary>DistrolessIncremental: skip the image step when nothing changed since the last publish.</summary>
+    public bool Incremental { get; set; } = true;
+
     /// <summary>Only write <see cref="PlanFile"/> (one platform of a multi-platform build); build nothing.</summary>
     public bool PlanOnly { get; set; }
 

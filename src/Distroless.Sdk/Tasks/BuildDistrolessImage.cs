@@ -62,6 +62,17 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
                 plans = [plan];
             }
 
+            if (Incremental && !string.IsNullOrEmpty(BuildRecordFile) && UpToDateCheck.FindCurrent(BuildRecordFile, plans) is { } current)
+            {
+                ImageDigest = current.Digest;
+                ImageId = current.ImageId;
+                ArchiveOutputPath = current.ArchivePath;
+                SbomFiles = SbomItems(current.Outputs.Select(o => o.Path).Where(p => p.EndsWith(".json", StringComparison.Ordinal)));
+                Log.LogMessage(MessageImportance.High,
+                    $"  Distroless: nothing changed since the last publish; {current.Digest} at {current.ArchivePath} is up to date (image step skipped)");
+                return true;
+            }
+
             using var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
             {
                 Timeout = TimeSpan.FromMinutes(5),
@@ -80,12 +91,12 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
                 item.SetMetadata("Digest", result.Digest.ToString());
                 return (ITaskItem)item;
             }).ToArray();
-            SbomFiles = result.SbomPaths.Select(path =>
+            SbomFiles = SbomItems(result.SbomPaths);
+            if (!string.IsNullOrEmpty(BuildRecordFile))
             {
-                var item = new TaskItem(path);
-                item.SetMetadata("Format", path.EndsWith(".spdx.json", StringComparison.Ordinal) ? "spdx" : "cyclonedx");
-                return (ITaskItem)item;
-            }).ToArray();
+                UpToDateCheck.Record(BuildRecordFile, plans, result);
+            }
+
             foreach (var layer in result.LayerDescriptions)
             {
                 Log.LogMessage(MessageImportance.Low, "Distroless:   layer " + layer);
@@ -122,6 +133,13 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
     }
 
     /// <summary>The one line a publish ends with: what was built and where it went.</summary>
+    private static ITaskItem[] SbomItems(IEnumerable<string> paths) => paths.Select(path =>
+    {
+        var item = new TaskItem(path);
+        item.SetMetadata("Format", path.EndsWith(".spdx.json", StringComparison.Ordinal) ? "spdx" : "cyclonedx");
+        return (ITaskItem)item;
+    }).ToArray();
+
     private static string Summary(BuildResult result)
     {
         var platforms = result.Index is null ? "" : $" [{string.Join(", ", result.Images.Select(i => i.Config.Platform))}]";
