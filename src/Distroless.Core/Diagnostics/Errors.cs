@@ -38,7 +38,7 @@ public static class Errors
     public static DistrolessException InvalidImageReference(string reference, string property, string reason) => E(
         DiagnosticCodes.InvalidImageReference,
         $"{property} \"{reference}\" is not a valid image reference: {reason}.",
-        "Write it as [registry[:port]/]repository[:tag][@sha256:digest], in lowercase, e.g. ghcr.io/shop/api:1.4.2.");
+        "Write it as [registry[:port]/]repository[:tag][@sha256:digest], in lowercase, e.g. registry.example/shop/api:1.4.2.");
 
     public static DistrolessException ArchiveUnreachable(string url, string reason, Exception? inner = null) => E(
         DiagnosticCodes.ArchiveUnreachable,

@@ -44,7 +44,7 @@ public sealed partial record ImageReference
     public override string ToString()
         => $"{Registry}/{Repository}{(Tag is null ? "" : ":" + Tag)}{(Digest is { } d ? "@" + d : "")}";
 
-    /// <summary>Parses a full reference such as ghcr.io/org/app:1.0 or nginx@sha256:….</summary>
+    /// <summary>Parses a full reference such as registry.example/org/app:1.0 or nginx@sha256:….</summary>
     public static ImageReference Parse(string text, string property = "ContainerBaseImage")
     {
         var value = text.Trim();

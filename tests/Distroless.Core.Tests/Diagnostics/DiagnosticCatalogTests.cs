@@ -60,6 +60,17 @@ public sealed partial class DiagnosticCatalogTests
     }
 
     [Test]
+    [Category("Docs")]
+    public void Every_code_the_README_and_the_docs_mention_exists()
+    {
+        var documents = Directory.GetFiles(RepositoryFiles.PathOf("docs"), "*.md").Append(RepositoryFiles.PathOf("README.md"));
+        var mentioned = documents.SelectMany(path => CodePattern().Matches(File.ReadAllText(path))
+            .Select(m => (File: Path.GetFileName(path), Code: m.Value)));
+
+        Assert.That(mentioned.Where(m => !Codes.Values.Contains(m.Code)).Select(m => $"{m.File}: {m.Code}").Distinct(), Is.Empty);
+    }
+
+    [Test]
     public void Every_code_used_in_the_sources_is_in_the_catalog()
     {
         var used = RepositoryFiles.SourceFiles("src")

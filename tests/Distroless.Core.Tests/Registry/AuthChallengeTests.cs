@@ -25,8 +25,8 @@ public sealed class AuthChallengeTests
             "realm=\"https://auth.docker.io/token\",service=\"registry.docker.io\",scope=\"repository:library/ubuntu:pull\"",
             "realm", "https://auth.docker.io/token", "service", "registry.docker.io", "scope", "repository:library/ubuntu:pull");
         yield return Case("a comma inside quotes belongs to the value",
-            "realm=\"https://ghcr.io/token\",scope=\"repository:org/app:pull,push\",service=\"ghcr.io\"",
-            "realm", "https://ghcr.io/token", "scope", "repository:org/app:pull,push", "service", "ghcr.io");
+            "realm=\"https://registry.example/token\",scope=\"repository:org/app:pull,push\",service=\"registry.example\"",
+            "realm", "https://registry.example/token", "scope", "repository:org/app:pull,push", "service", "registry.example");
         yield return Case("an escaped quote inside quotes",
             "realm=\"https://a.test/token?note=\\\"x\\\"\",service=\"a\"",
             "realm", "https://a.test/token?note=\"x\"", "service", "a");

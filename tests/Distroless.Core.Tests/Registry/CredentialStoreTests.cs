@@ -15,7 +15,7 @@ namespace Distroless.Core.Tests.Registry;
 [Parallelizable(ParallelScope.All)]
 public sealed class CredentialStoreTests
 {
-    private const string Registry = "ghcr.io";
+    private const string Registry = "registry.example";
 
     /// <summary>A sandbox: a temporary home, an environment, credential helpers.</summary>
     private sealed class Sandbox : IDisposable
@@ -155,7 +155,7 @@ public sealed class CredentialStoreTests
     public async Task A_file_without_an_entry_for_the_registry_is_skipped_for_the_next()
     {
         using var box = new Sandbox();
-        box.Environment["REGISTRY_AUTH_FILE"] = box.AuthFile(box.Path("other.json"), "other", key: "quay.io");
+        box.Environment["REGISTRY_AUTH_FILE"] = box.AuthFile(box.Path("other.json"), "other", key: "other.example");
         Arrange(box, ["home-docker"]);
 
         Assert.That((await box.GetAsync())?.Username, Is.EqualTo("home-docker"));
@@ -259,9 +259,9 @@ public sealed class CredentialStoreTests
     [TestCase("registry-1.docker.io", "https://index.docker.io/v1/", TestName = "registry-1.docker.io finds the https://index.docker.io/v1/ key")]
     [TestCase("docker.io", "index.docker.io", TestName = "docker.io finds the index.docker.io key")]
     [TestCase("index.docker.io", "docker.io", TestName = "index.docker.io finds the docker.io key")]
-    [TestCase("ghcr.io", "https://ghcr.io", TestName = "a key with a scheme")]
-    [TestCase("ghcr.io", "ghcr.io/v2/", TestName = "a key with a path")]
-    [TestCase("ghcr.io", "HTTPS://GHCR.IO/", TestName = "a key in uppercase")]
+    [TestCase("registry.example", "https://registry.example", TestName = "a key with a scheme")]
+    [TestCase("registry.example", "registry.example/v2/", TestName = "a key with a path")]
+    [TestCase("registry.example", "HTTPS://REGISTRY.EXAMPLE/", TestName = "a key in uppercase")]
     [TestCase("localhost:5000", "http://localhost:5000", TestName = "a key with a port")]
     public async Task Auth_keys_match_by_host(string registry, string key)
     {
@@ -282,7 +282,7 @@ public sealed class CredentialStoreTests
 
     [TestCase("docker.io", "https://index.docker.io/v1/")]
     [TestCase("registry-1.docker.io", "https://index.docker.io/v1/")]
-    [TestCase("ghcr.io", "ghcr.io")]
+    [TestCase("registry.example", "registry.example")]
     public async Task Helpers_are_asked_for_Docker_Hub_by_its_historical_URL(string registry, string serverUrl)
     {
         using var box = new Sandbox();

@@ -42,14 +42,14 @@ public sealed class ImageReferenceTests
             "[::1]:5000", "app", "1", null, "[::1]:5000/app:1");
         yield return Case("a registry with a port and a digest", "registry.example.com:5443/team/app@" + Pinned,
             "registry.example.com:5443", "team/app", null, Pinned, "registry.example.com:5443/team/app@" + Pinned);
-        yield return Case("a tag and a digest: the digest wins for the manifest", "ghcr.io/org/app:1.0@" + Pinned,
-            "ghcr.io", "org/app", "1.0", Pinned, "ghcr.io/org/app:1.0@" + Pinned);
-        yield return Case("a deep repository path with separators", "ghcr.io/org/team/my_app.v2-x__y:v1.0_rc-1",
-            "ghcr.io", "org/team/my_app.v2-x__y", "v1.0_rc-1", null, "ghcr.io/org/team/my_app.v2-x__y:v1.0_rc-1");
-        yield return Case("a tag of 128 characters", "ghcr.io/org/app:" + new string('t', 128),
-            "ghcr.io", "org/app", new string('t', 128), null, "ghcr.io/org/app:" + new string('t', 128));
-        yield return Case("surrounding whitespace is ignored", "  ghcr.io/org/app:1  ",
-            "ghcr.io", "org/app", "1", null, "ghcr.io/org/app:1");
+        yield return Case("a tag and a digest: the digest wins for the manifest", "registry.example/org/app:1.0@" + Pinned,
+            "registry.example", "org/app", "1.0", Pinned, "registry.example/org/app:1.0@" + Pinned);
+        yield return Case("a deep repository path with separators", "registry.example/org/team/my_app.v2-x__y:v1.0_rc-1",
+            "registry.example", "org/team/my_app.v2-x__y", "v1.0_rc-1", null, "registry.example/org/team/my_app.v2-x__y:v1.0_rc-1");
+        yield return Case("a tag of 128 characters", "registry.example/org/app:" + new string('t', 128),
+            "registry.example", "org/app", new string('t', 128), null, "registry.example/org/app:" + new string('t', 128));
+        yield return Case("surrounding whitespace is ignored", "  registry.example/org/app:1  ",
+            "registry.example", "org/app", "1", null, "registry.example/org/app:1");
         yield return Case("a name whose only colon is a tag is Docker Hub's", "localhost:5000",
             "docker.io", "library/localhost", "5000", null, "docker.io/library/localhost:5000");
     }
@@ -78,7 +78,7 @@ public sealed class ImageReferenceTests
     {
         static TestCaseData Bad(string summary, string input, string mentions) => new TestCaseData(input, mentions).SetName(summary);
         yield return Bad("an uppercase repository", "Shop/API:1.0", "\"Shop/API\" is not a repository name");
-        yield return Bad("an uppercase repository on a registry", "ghcr.io/Org/app", "\"Org/app\" is not a repository name");
+        yield return Bad("an uppercase repository on a registry", "registry.example/Org/app", "\"Org/app\" is not a repository name");
         yield return Bad("an uppercase official image", "Nginx", "\"library/Nginx\"");
         yield return Bad("a tag starting with '-'", "nginx:-bad", "\"-bad\" is not a tag");
         yield return Bad("a tag starting with '.'", "nginx:.bad", "\".bad\" is not a tag");
@@ -90,10 +90,10 @@ public sealed class ImageReferenceTests
         yield return Bad("a digest of another algorithm", "nginx@sha512:" + Hex, "digest");
         yield return Bad("an empty digest", "nginx@", "digest");
         yield return Bad("a registry with an underscore", "my_registry.example.com/app", "is not a registry host[:port]");
-        yield return Bad("a registry without a repository", "ghcr.io/", "is not a repository name");
+        yield return Bad("a registry without a repository", "registry.example/", "is not a repository name");
         yield return Bad("an empty reference", "", "is not a repository name");
-        yield return Bad("a double slash", "ghcr.io/org//app", "is not a repository name");
-        yield return Bad("a repository ending in a separator", "ghcr.io/org/app-", "is not a repository name");
+        yield return Bad("a double slash", "registry.example/org//app", "is not a repository name");
+        yield return Bad("a repository ending in a separator", "registry.example/org/app-", "is not a repository name");
     }
 
     [TestCaseSource(nameof(Invalid))]
@@ -109,9 +109,9 @@ public sealed class ImageReferenceTests
         });
     }
 
-    [TestCase("ghcr.io", "Shop/api", "1.0", "ContainerRepository", TestName = "Create names ContainerRepository for a bad repository")]
-    [TestCase("ghcr.io", "shop/api", "-1", "ContainerImageTags", TestName = "Create names ContainerImageTags for a bad tag")]
-    [TestCase("ghcr.io:port", "shop/api", "1", "ContainerRegistry", TestName = "Create names ContainerRegistry for a bad registry")]
+    [TestCase("registry.example", "Shop/api", "1.0", "ContainerRepository", TestName = "Create names ContainerRepository for a bad repository")]
+    [TestCase("registry.example", "shop/api", "-1", "ContainerImageTags", TestName = "Create names ContainerImageTags for a bad tag")]
+    [TestCase("registry.example:port", "shop/api", "1", "ContainerRegistry", TestName = "Create names ContainerRegistry for a bad registry")]
     public void Create_names_the_MSBuild_property_at_fault(string registry, string repository, string tag, string property)
     {
         var error = Assert.Throws<DistrolessException>(() => ImageReference.Create(registry, repository, tag))!;
@@ -135,28 +135,28 @@ public sealed class ImageReferenceTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(ImageReference.Parse("ghcr.io/org/app").ManifestReference, Is.EqualTo("latest"));
-            Assert.That(ImageReference.Parse("ghcr.io/org/app:2").ManifestReference, Is.EqualTo("2"));
-            Assert.That(ImageReference.Parse("ghcr.io/org/app:2").WithDigest(digest).ManifestReference, Is.EqualTo(Pinned));
-            Assert.That(ImageReference.Parse("ghcr.io/org/app:2").WithDigest(digest).ToString(), Is.EqualTo("ghcr.io/org/app:2@" + Pinned));
+            Assert.That(ImageReference.Parse("registry.example/org/app").ManifestReference, Is.EqualTo("latest"));
+            Assert.That(ImageReference.Parse("registry.example/org/app:2").ManifestReference, Is.EqualTo("2"));
+            Assert.That(ImageReference.Parse("registry.example/org/app:2").WithDigest(digest).ManifestReference, Is.EqualTo(Pinned));
+            Assert.That(ImageReference.Parse("registry.example/org/app:2").WithDigest(digest).ToString(), Is.EqualTo("registry.example/org/app:2@" + Pinned));
         });
     }
 
     [Test]
     public void WithTag_replaces_the_tag_and_drops_the_digest()
     {
-        var reference = ImageReference.Parse("ghcr.io/org/app:1.0@" + Pinned).WithTag("2.0");
+        var reference = ImageReference.Parse("registry.example/org/app:1.0@" + Pinned).WithTag("2.0");
 
         Assert.Multiple(() =>
         {
-            Assert.That(reference.ToString(), Is.EqualTo("ghcr.io/org/app:2.0"));
+            Assert.That(reference.ToString(), Is.EqualTo("registry.example/org/app:2.0"));
             Assert.That(reference.Digest, Is.Null);
         });
     }
 
     [Test]
     public void WithTag_validates_the_tag()
-        => Assert.That(() => ImageReference.Parse("ghcr.io/org/app").WithTag("bad tag"),
+        => Assert.That(() => ImageReference.Parse("registry.example/org/app").WithTag("bad tag"),
             Throws.TypeOf<DistrolessException>().With.Property(nameof(DistrolessException.Code)).EqualTo(DiagnosticCodes.InvalidImageReference));
 
     [TestCase("localhost", true)]
