@@ -10,7 +10,13 @@ using Distroless.Http;
 using Distroless.Oci;
 using Microsoft.Extensions.Logging.Abstractions;
 
-// Usage: build/bench [runs]   (default 5 runs per measurement; medians are reported)
+// Usage: build/bench [runs]            (default 5 runs per measurement; medians are reported)
+//        build/bench registry [runs]   registry pushes (see RegistryBench)
+if (args.Length > 0 && args[0] == "registry")
+{
+    return await Distroless.Bench.RegistryBench.RunAsync(FindRoot(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
+}
+
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
 var root = FindRoot();
 var work = Path.Combine(Path.GetTempPath(), "distroless-bench", DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));

@@ -1,16 +1,21 @@
-namespace Distroless.IntegrationTests;
+namespace Distroless.Testing;
 
 /// <summary>Where the repository is, and the per-machine directories the slow tests share between runs.</summary>
 public static class TestEnvironment
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
+    /// <summary>~/.cache/distroless-tests: what the slow tests keep between runs.</summary>
+    public static string CacheRoot { get; } = Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distroless-tests");
+
     /// <summary>
     /// NuGet packages for the test builds, apart from the user's own folder, so the freshly
-    /// packed Distroless.Sdk (always version 0.1.0 here) is never an older cached copy.
+    /// packed Distroless.Sdk (always version 0.1.0 here) is never an older cached copy. Test
+    /// projects that run in parallel use folders of their own (<see cref="PackedSdk.EnsurePackedAsync"/>
+    /// names it): each clears the package from its folder when it packs.
     /// </summary>
-    public static string NuGetPackages { get; } = Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distroless-tests", "nuget-packages");
+    public static string NuGetPackages { get; internal set; } = Path.Combine(CacheRoot, "nuget-packages");
 
     public static string NewTempDirectory(string name)
     {

@@ -2,7 +2,7 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
 
-namespace Distroless.IntegrationTests;
+namespace Distroless.Testing;
 
 /// <summary>One entry of a layer, as the tests look at it.</summary>
 public sealed record LayerEntry(string Path, TarEntryType Type, int Mode, int Uid, int Gid, long Size, string? LinkName);

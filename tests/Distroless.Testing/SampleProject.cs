@@ -1,4 +1,4 @@
-namespace Distroless.IntegrationTests;
+namespace Distroless.Testing;
 
 /// <summary>
 /// A copy of samples/HelloDistroless in a temporary directory that references the freshly
@@ -35,19 +35,33 @@ public sealed class SampleProject
         return new SampleProject(directory);
     }
 
+    public string ProgramFile => Path.Combine(Directory, "Program.cs");
+
     /// <summary>dotnet publish with PublishDistroless and the given extra arguments; not checked.</summary>
     public Task<ProcessResult> PublishAsync(string cacheDirectory, params string[] arguments)
-        => ProcessRunner.RunAsync("dotnet",
-            ["publish", ProjectFile, "-c", "Release", "-p:PublishDistroless=true", .. arguments],
-            new Dictionary<string, string>
-            {
-                ["NUGET_PACKAGES"] = TestEnvironment.NuGetPackages,
-                ["DISTROLESS_CACHE"] = cacheDirectory,
-                ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-                ["MSBUILDDISABLENODEREUSE"] = "1",
-            },
-            Directory,
-            TimeSpan.FromMinutes(10));
+        => PublishAsync(cacheDirectory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>
+    /// dotnet publish with PublishDistroless, the given extra arguments and extra environment
+    /// variables (set on top of this process's and the ones every test publish gets); not checked.
+    /// </summary>
+    public Task<ProcessResult> PublishAsync(string cacheDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
+        var variables = new Dictionary<string, string>
+        {
+            ["NUGET_PACKAGES"] = TestEnvironment.NuGetPackages,
+            ["DISTROLESS_CACHE"] = cacheDirectory,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+        };
+        foreach (var (key, value) in environment)
+        {
+            variables[key] = value;
+        }
+
+        return ProcessRunner.RunAsync("dotnet", ["publish", ProjectFile, "-c", "Release", "-p:PublishDistroless=true", .. arguments],
+            variables, Directory, TimeSpan.FromMinutes(10));
+    }
 
     public void Clean()
     {

@@ -1,4 +1,4 @@
-namespace Distroless.IntegrationTests;
+namespace Distroless.Testing;
 
 /// <summary>
 /// podman as these machines need it (see the repository's test notes): runc, cgroupfs, and a
