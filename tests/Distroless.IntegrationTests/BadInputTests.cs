@@ -65,8 +65,8 @@ public sealed class BadInputTests
     [Test]
     public async Task A_tampered_InRelease_from_the_real_archive_fails_the_signature_check()
     {
-        using var mirror = await TamperingMirror.StartAsync();
-        var (result, archive) = await PublishAsync("-p:DistrolessDebianMirror=" + mirror.Uri, "-p:DistrolessDebianSecurityMirror=" + mirror.Uri);
+        using var mirror = MirrorProxy.Start(tamperWithInRelease: true);
+        var (result, archive) = await PublishAsync("-p:DistrolessDebianMirror=" + mirror.MainUri, "-p:DistrolessDebianSecurityMirror=" + mirror.SecurityUri);
         AssertFailedWith(result, archive, "DSTL2002");
     }
 

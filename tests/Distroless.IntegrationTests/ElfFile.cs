@@ -12,6 +12,13 @@ public static class ElfFile
 {
     public static bool IsElf(ReadOnlySpan<byte> bytes) => bytes.Length > 64 && bytes[0] == 0x7f && bytes[1] == 'E' && bytes[2] == 'L' && bytes[3] == 'F';
 
+    /// <summary>e_machine: 62 is x86-64 (EM_X86_64), 183 is AArch64 (EM_AARCH64).</summary>
+    public static int Machine(ReadOnlySpan<byte> elf) => IsElf(elf) ? BinaryPrimitives.ReadUInt16LittleEndian(elf[18..]) : -1;
+
+    public const int X8664 = 62;
+
+    public const int AArch64 = 183;
+
     public static IReadOnlyList<string> Needed(byte[] elf)
     {
         if (!IsElf(elf) || elf[4] != 2 || elf[5] != 1)

@@ -11,8 +11,13 @@ public sealed record LayerEntry(string Path, TarEntryType Type, int Mode, int Ui
 public sealed class ImageArchive
 {
     private readonly Dictionary<string, byte[]> _files;
+    private readonly string? _manifestDigest;
 
-    private ImageArchive(Dictionary<string, byte[]> files) => _files = files;
+    private ImageArchive(Dictionary<string, byte[]> files, string? manifestDigest = null)
+    {
+        _files = files;
+        _manifestDigest = manifestDigest;
+    }
 
     public static ImageArchive Open(string path)
     {
@@ -42,7 +47,30 @@ public sealed class ImageArchive
 
     public JsonElement Index => Json("index.json");
 
-    public string ManifestDigest => Index.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+    /// <summary>What index.json points at (the image index of a multi-platform archive), or the platform's manifest of a <see cref="Platforms"/> view.</summary>
+    public string ManifestDigest => _manifestDigest ?? Index.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+
+    /// <summary>
+    /// The images of a multi-platform archive (index.json → image index → manifests) by
+    /// "os/architecture[/variant]", each as a view whose manifest, config and layers are that platform's.
+    /// </summary>
+    public IReadOnlyDictionary<string, ImageArchive> Platforms()
+    {
+        var top = Index.GetProperty("manifests")[0];
+        if (top.GetProperty("mediaType").GetString() != "application/vnd.oci.image.index.v1+json")
+        {
+            throw new InvalidOperationException("not a multi-platform archive: index.json points at " + top.GetProperty("mediaType").GetString());
+        }
+
+        return Blob(top.GetProperty("digest").GetString()!).GetProperty("manifests").EnumerateArray().ToDictionary(
+            m =>
+            {
+                var platform = m.GetProperty("platform");
+                var name = $"{platform.GetProperty("os").GetString()}/{platform.GetProperty("architecture").GetString()}";
+                return platform.TryGetProperty("variant", out var variant) ? $"{name}/{variant.GetString()}" : name;
+            },
+            m => new ImageArchive(_files, m.GetProperty("digest").GetString()!));
+    }
 
     public JsonElement Manifest => Blob(ManifestDigest);
 

@@ -1,24 +1,41 @@
 namespace Distroless.Testing;
 
 /// <summary>
-/// A copy of samples/HelloDistroless in a temporary directory that references the freshly
+/// A copy of one of samples/ in a temporary directory that references the freshly
 /// packed Distroless.Sdk, as a user's project would.
 /// </summary>
 public sealed class SampleProject
 {
-    private SampleProject(string directory) => Directory = directory;
+    private SampleProject(string directory, string sample)
+    {
+        Directory = directory;
+        ProjectFile = Path.Combine(directory, sample + ".csproj");
+    }
 
     public string Directory { get; }
 
-    public string ProjectFile => Path.Combine(Directory, "HelloDistroless.csproj");
+    public string ProjectFile { get; }
 
-    public static SampleProject Create(string name = "sample")
+    /// <summary>
+    /// Copies samples/<paramref name="sample"/> (sources, wwwroot, publish profiles; not bin/,
+    /// obj/ or a lock file a local publish left behind) into a new temporary directory.
+    /// </summary>
+    public static SampleProject Create(string name = "sample", string sample = "HelloDistroless")
     {
         var directory = TestEnvironment.NewTempDirectory(name);
-        var source = Path.Combine(TestEnvironment.RepositoryRoot, "samples", "HelloDistroless");
-        foreach (var file in System.IO.Directory.GetFiles(source))
+        var source = Path.Combine(TestEnvironment.RepositoryRoot, "samples", sample);
+        foreach (var file in System.IO.Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
-            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+            var relative = Path.GetRelativePath(source, file);
+            var top = relative.Split(Path.DirectorySeparatorChar)[0];
+            if (top is "bin" or "obj" or "distroless.lock.json")
+            {
+                continue;
+            }
+
+            var target = Path.Combine(directory, relative);
+            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
         }
 
         File.WriteAllText(Path.Combine(directory, "Directory.Build.props"),
@@ -32,7 +49,7 @@ public sealed class SampleProject
               </packageSources>
             </configuration>
             """);
-        return new SampleProject(directory);
+        return new SampleProject(directory, sample);
     }
 
     public string ProgramFile => Path.Combine(Directory, "Program.cs");
@@ -46,6 +63,13 @@ public sealed class SampleProject
     /// variables (set on top of this process's and the ones every test publish gets); not checked.
     /// </summary>
     public Task<ProcessResult> PublishAsync(string cacheDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+        => DotnetAsync(cacheDirectory, environment, ["publish", ProjectFile, "-c", "Release", "-p:PublishDistroless=true", .. arguments]);
+
+    /// <summary>
+    /// Any dotnet command in the project's directory, with the environment every test build
+    /// gets (its own NuGet folder and the given Distroless cache) plus <paramref name="environment"/>; not checked.
+    /// </summary>
+    public Task<ProcessResult> DotnetAsync(string cacheDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var variables = new Dictionary<string, string>
         {
@@ -59,8 +83,7 @@ public sealed class SampleProject
             variables[key] = value;
         }
 
-        return ProcessRunner.RunAsync("dotnet", ["publish", ProjectFile, "-c", "Release", "-p:PublishDistroless=true", .. arguments],
-            variables, Directory, TimeSpan.FromMinutes(10));
+        return ProcessRunner.RunAsync("dotnet", arguments, variables, Directory, TimeSpan.FromMinutes(10));
     }
 
     public void Clean()

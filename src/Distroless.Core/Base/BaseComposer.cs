@@ -83,7 +83,7 @@ public sealed class BaseComposer
                 package.Name, package.Version, layer.Size / 1e6, layer.UncompressedSize / 1e6);
         }
 
-        var synthetic = SyntheticLayer.Build(_cache, request.Release);
+        var synthetic = SyntheticLayer.Build(_cache);
         _logger.LogInformation("Distroless base: Debian {Release} {Architecture}, {Count} packages, {Size:F1} MB compressed ({Seconds:F2} s)",
             request.Release.VersionId, architecture, packages.Length,
             (layers.Sum(l => l.Size) + synthetic.Size) / 1e6, clock.Elapsed.TotalSeconds);

@@ -12,14 +12,14 @@ namespace Distroless.Base;
 /// Turns one verified .deb into one layer, the way dpkg would unpack it minus the scripts:
 /// the data entries that <see cref="PackageContentFilter"/> keeps, in the package's own order,
 /// with its own modes, owners and mtimes; plus <c>/var/lib/dpkg/status.d/&lt;name&gt;</c> (the
-/// control file, byte for byte) and <c>&lt;name&gt;.md5sums</c> filtered to the kept files, in the
+/// control file with dpkg's Status line, <see cref="DpkgStatusStanza"/>) and <c>&lt;name&gt;.md5sums</c> filtered to the kept files, in the
 /// same layer so scanners that read one layer at a time still see the package.
 /// The result is cached by the .deb's SHA-256 and <see cref="Recipe"/>.
 /// </summary>
 public static class PackageLayer
 {
     /// <summary>Bump when the layer a .deb becomes changes, so cached layers are rebuilt.</summary>
-    public const string Recipe = "deb-layer-v2";
+    public const string Recipe = "deb-layer-v3";
 
     public const string StatusDirectory = "var/lib/dpkg/status.d";
 
@@ -138,7 +138,7 @@ public static class PackageLayer
             BusyboxShell.WriteApplets(layer);
         }
 
-        layer.AddFile($"{StatusDirectory}/{packageName}", 0x1a4, 0, control.Control);
+        layer.AddFile($"{StatusDirectory}/{packageName}", 0x1a4, 0, DpkgStatusStanza.FromControl(control.Control));
         if (control.Md5Sums is { } md5sums)
         {
             // "<md5>  <path>", the path as the layer has it (moved under /usr on merged /usr).

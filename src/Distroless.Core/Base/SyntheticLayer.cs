@@ -6,8 +6,9 @@ namespace Distroless.Base;
 
 /// <summary>
 /// What maintainer scripts and image tooling would otherwise create, written explicitly:
-/// users and groups (root, nobody, nonroot 65532), name-service switch, os-release, the
-/// writable <c>/tmp</c> and home directories, and the OpenSSL default certificate paths.
+/// users and groups (root, nobody, nonroot 65532), name-service switch, the writable
+/// <c>/tmp</c> and home directories, and the OpenSSL default certificate paths. os-release is
+/// base-files' own, untouched: scanners read it, and dpkg's md5sums for it stay true.
 /// Every entry is root-owned unless stated, with mtime 0, so the layer is the same for
 /// every app and shared by digest.
 /// </summary>
@@ -50,19 +51,8 @@ public static class SyntheticLayer
         "\n" +
         "netgroup:       nis\n";
 
-    /// <summary>
-    /// Scanners identify the distribution by ID and VERSION_ID; PRETTY_NAME says who built it.
-    /// Written over base-files' <c>/usr/lib/os-release</c>, which <c>/etc/os-release</c> links to.
-    /// </summary>
-    public static string OsRelease(DebianRelease release) =>
-        $"PRETTY_NAME=\"Distroless.Sdk (Debian GNU/Linux {release.VersionId})\"\n" +
-        "NAME=\"Debian GNU/Linux\"\n" +
-        "ID=\"debian\"\n" +
-        $"VERSION_ID=\"{release.VersionId}\"\n" +
-        $"VERSION=\"Debian GNU/Linux {release.VersionId} ({release.Codename})\"\n";
-
-    public static LayerBlob Build(BlobCache cache, DebianRelease release)
-        => LayerBuilder.Build(cache, "distroless: users, groups, os-release, /tmp, home, certificate paths", layer =>
+    public static LayerBlob Build(BlobCache cache)
+        => LayerBuilder.Build(cache, "distroless: users, groups, /tmp, home, certificate paths", layer =>
         {
             const long mtime = 0;
             // Sorted by path, parents first.
@@ -78,7 +68,6 @@ public static class SyntheticLayer
             layer.AddDirectory("tmp", 0x3ff, mtime);
             layer.AddDirectory("usr", 0x1ed, mtime);
             layer.AddDirectory("usr/lib", 0x1ed, mtime);
-            layer.AddFile("usr/lib/os-release", 0x1a4, mtime, Encoding.UTF8.GetBytes(OsRelease(release)));
             // OpenSSL's compiled-in defaults (X509_get_default_cert_file/dir), which .NET falls
             // back to without SSL_CERT_FILE; Debian's openssl package would ship these links.
             layer.AddDirectory("usr/lib/ssl", 0x1ed, mtime);

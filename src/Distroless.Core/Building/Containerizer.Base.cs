@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Distroless.Base;
 using Distroless.Caching;
 using Distroless.Debian;
-using Distroless.Diagnostics;
 using Distroless.Http;
 using Distroless.Oci;
 using Distroless.Output;
@@ -15,21 +15,17 @@ public sealed partial class Containerizer
     /// <summary>Builds the generated base alone (per platform), runnable as the non-root user, with no app.</summary>
     public async Task<BuildResult> BuildBaseAsync(BaseImagePlan plan, CancellationToken ct = default)
     {
-        var release = DebianRelease.Find(plan.Suite) ?? throw Errors.UnsupportedSuite(plan.Suite, DebianRelease.Supported.Select(r => r.Codename));
+        ImagePlanValidator.Validate(plan);
+        var release = DebianRelease.Find(plan.Suite)!;
         var flavor = plan.Flavor switch
         {
             "runtime" => BaseFlavor.Runtime(invariantGlobalization: false),
             "runtime-invariant" => BaseFlavor.Runtime(invariantGlobalization: true),
             "aot" => new BaseFlavor(Cpp: false, Ssl: true, Icu: false),
-            _ => throw Errors.InvalidProperty("flavor", plan.Flavor, "runtime, runtime-invariant or aot"),
+            _ => throw new UnreachableException($"the validator let the flavor \"{plan.Flavor}\" through"),
         };
         var cache = new BlobCache(plan.CacheDirectory);
-        var options = new RegistryOptions
-        {
-            InsecureRegistries = plan.RegistrySettings.InsecureRegistries,
-            Parallelism = plan.RegistrySettings.Parallelism,
-            HandlerFactory = _registryHandler,
-        };
+        var options = RegistryOptionsFor(plan.RegistrySettings);
         using var sessions = new RegistrySessions(options, _credentials, _logger);
         var archive = new DebianArchiveClient(new HttpFetcher(_http, _logger), cache, new InReleaseVerifier(_keyring, _time), _time, _logger);
         var composer = new BaseComposer(archive, cache, _logger);
@@ -39,7 +35,7 @@ public sealed partial class Containerizer
         var packages = ImmutableArray<PackageRecord>.Empty;
         foreach (var rid in plan.RuntimeIdentifiers)
         {
-            var platform = Platform.FromRuntimeIdentifier(rid) ?? throw Errors.UnsupportedRuntimeIdentifier(rid);
+            var platform = Platform.FromRuntimeIdentifier(rid)!;
             var request = new BaseRequest(release, platform, new Uri(plan.Mirror), new Uri(plan.SecurityMirror), flavor)
             {
                 ExtraPackages = plan.ExtraPackages.Select(p => PackageRelation.ParseList(p)[0].Alternatives[0]).ToImmutableArray(),

@@ -36,7 +36,7 @@ public sealed partial class Containerizer
         ImagePlanValidator.ValidateTogether(locking);
         var before = File.Exists(path) ? await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false) : null;
         var cache = new BlobCache(first.CacheDirectory);
-        using var sessions = new RegistrySessions(new RegistryOptions { HandlerFactory = _registryHandler }, _credentials, _logger);
+        using var sessions = new RegistrySessions(RegistryOptionsFor(new RegistrySettings()), _credentials, _logger);
         var locks = new LockState(locking[0].Base);
         foreach (var each in locking)
         {

@@ -24,14 +24,7 @@ public sealed partial class Containerizer
     {
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);
-        var options = new RegistryOptions
-        {
-            InsecureRegistries = plan.RegistrySettings.InsecureRegistries,
-            Parallelism = plan.RegistrySettings.Parallelism,
-            ChunkedUploadThreshold = plan.RegistrySettings.ChunkedUploadThreshold,
-            ChunkSize = plan.RegistrySettings.ChunkSize,
-            HandlerFactory = _registryHandler,
-        };
+        var options = RegistryOptionsFor(plan.RegistrySettings);
         using var sessions = new RegistrySessions(options, _credentials, _logger);
         var (sources, _) = File.Exists(plan.Source)
             ? ImageArchiveReader.Read(plan.Source, cache)

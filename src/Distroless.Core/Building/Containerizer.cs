@@ -5,6 +5,7 @@ using Distroless.Base;
 using Distroless.Caching;
 using Distroless.Debian;
 using Distroless.Http;
+using Distroless.IO;
 using Distroless.Layers;
 using Distroless.Oci;
 using Distroless.Output;
@@ -30,6 +31,7 @@ public sealed partial class Containerizer
     private readonly DebianKeyring _keyring;
     private readonly CredentialStore _credentials;
     private readonly Func<HttpMessageHandler>? _registryHandler;
+    private readonly IProgress<TransferProgress>? _progress;
 
     /// <param name="http">Used for the Debian archive; the host owns its lifetime and proxy settings.</param>
     /// <param name="logger">Phase lines at Information, per-layer detail at Debug.</param>
@@ -37,8 +39,9 @@ public sealed partial class Containerizer
     /// <param name="keyring">Trusted archive keys; the shipped Debian keys by default.</param>
     /// <param name="credentials">Registry credentials (the host builds the store from its environment); anonymous by default.</param>
     /// <param name="registryHandler">Replaces the registry HTTP handler (tests); a real socket handler by default.</param>
+    /// <param name="progress">Told the bytes of every registry blob upload and download (a host's progress bar); none by default.</param>
     public Containerizer(HttpClient http, ILogger logger, TimeProvider? time = null, DebianKeyring? keyring = null,
-        CredentialStore? credentials = null, Func<HttpMessageHandler>? registryHandler = null)
+        CredentialStore? credentials = null, Func<HttpMessageHandler>? registryHandler = null, IProgress<TransferProgress>? progress = null)
     {
         _http = http;
         _logger = logger;
@@ -46,6 +49,7 @@ public sealed partial class Containerizer
         _keyring = keyring ?? DebianKeyring.Default;
         _credentials = credentials ?? CredentialStore.Anonymous(logger);
         _registryHandler = registryHandler;
+        _progress = progress;
     }
 
     public Task<BuildResult> BuildAsync(ImagePlan plan, CancellationToken ct = default) => BuildAsync([plan], ct);
@@ -65,14 +69,7 @@ public sealed partial class Containerizer
         var plan = plans[0];
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);
-        var options = new RegistryOptions
-        {
-            InsecureRegistries = plan.RegistrySettings.InsecureRegistries,
-            Parallelism = plan.RegistrySettings.Parallelism,
-            ChunkedUploadThreshold = plan.RegistrySettings.ChunkedUploadThreshold,
-            ChunkSize = plan.RegistrySettings.ChunkSize,
-            HandlerFactory = _registryHandler,
-        };
+        var options = RegistryOptionsFor(plan.RegistrySettings);
         using var sessions = new RegistrySessions(options, _credentials, _logger);
 
         var locks = new LockState(plan.Base);
@@ -144,6 +141,17 @@ public sealed partial class Containerizer
         locks.Record(architecture, section);
         return BaseImage.From(composed, request);
     }
+
+    /// <summary>A plan's registry settings with what this containerizer was given: the handler seam and the progress sink.</summary>
+    private RegistryOptions RegistryOptionsFor(RegistrySettings settings) => new()
+    {
+        InsecureRegistries = settings.InsecureRegistries,
+        Parallelism = settings.Parallelism,
+        ChunkedUploadThreshold = settings.ChunkedUploadThreshold,
+        ChunkSize = settings.ChunkSize,
+        HandlerFactory = _registryHandler,
+        Progress = _progress,
+    };
 
     /// <summary>What the app needs from the base: everything for the .NET runtime; for Native AOT, what its binaries reference.</summary>
     private BaseFlavor Flavor(ImagePlan plan)

@@ -5,7 +5,10 @@ using Distroless.Oci;
 
 namespace Distroless.Building;
 
-/// <summary>Checks a plan before any download or file is written, so bad input fails fast and clearly.</summary>
+/// <summary>
+/// Checks a plan before any download or file is written, so bad input fails fast and clearly
+/// (a DSTL1xxx code naming the setting, never an internal error from deep inside a build).
+/// </summary>
 public static partial class ImagePlanValidator
 {
     public static void Validate(ImagePlan plan)
@@ -26,28 +29,7 @@ public static partial class ImagePlanValidator
         }
         else
         {
-            if (!Enum.TryParse<Base.LockMode>(plan.Base.LockMode, ignoreCase: true, out _))
-            {
-                throw Errors.InvalidProperty("DistrolessLockMode", plan.Base.LockMode, "Auto, Locked, Update or None");
-            }
-
-            foreach (var package in plan.Base.ExtraPackages)
-            {
-                try
-                {
-                    if (Debian.PackageRelation.ParseList(package) is not [{ Alternatives: [_] }])
-                    {
-                        throw new FormatException("one package per item");
-                    }
-                }
-                catch (FormatException e)
-                {
-                    throw Errors.InvalidProperty("DistrolessPackage", package, $"a package name with an optional version, e.g. libgssapi-krb5-2 or \"libfoo (>= 1.2)\" ({e.Message})");
-                }
-            }
-
-            CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", plan.Base.Mirror);
-            CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", plan.Base.SecurityMirror);
+            CheckDebianSource(plan.Base.LockMode, plan.Base.ExtraPackages, plan.Base.Mirror, plan.Base.SecurityMirror);
         }
 
         if (!plan.App.Files.Any(f => f.RelativePath.Replace('\\', '/') == plan.App.AppHost))
@@ -55,19 +37,7 @@ public static partial class ImagePlanValidator
             throw Errors.NoAppHost(plan.App.AppHost);
         }
 
-        if (!RepositoryPattern().IsMatch(plan.Repository))
-        {
-            throw Errors.InvalidProperty("ContainerRepository", plan.Repository,
-                "lowercase letters, digits and separators (., _, __, -) in '/'-separated components, e.g. shop/api");
-        }
-
-        foreach (var tag in plan.Tags)
-        {
-            if (!TagPattern().IsMatch(tag))
-            {
-                throw Errors.InvalidProperty("ContainerImageTags", tag, "tags of up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'");
-            }
-        }
+        CheckName(plan.Repository, plan.Tags);
 
         var workingDirectory = plan.Container.WorkingDirectory;
         if (!workingDirectory.StartsWith('/')
@@ -94,33 +64,8 @@ public static partial class ImagePlanValidator
             throw Errors.InvalidProperty("ContainerAppCommandInstruction", plan.Container.AppCommandInstruction, "Entrypoint, DefaultArgs or None");
         }
 
-        if (plan.SourceDateEpoch < 0)
-        {
-            throw Errors.InvalidProperty("SOURCE_DATE_EPOCH", plan.SourceDateEpoch.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number of seconds since 1970-01-01");
-        }
-
-        if (plan.ArchivePath is { } archive && string.IsNullOrWhiteSpace(archive))
-        {
-            throw Errors.InvalidProperty("ContainerArchiveOutputPath", archive, "a file path for the image archive");
-        }
-
-        if (plan.ArchivePath is null && plan.Registry is null && plan.LocalEngine is null)
-        {
-            throw Errors.InvalidProperty("ContainerArchiveOutputPath", "", "a file path for the image archive, a ContainerRegistry, or a LocalRegistry");
-        }
-
-        if (plan.Registry is { } registry)
-        {
-            foreach (var tag in plan.Tags)
-            {
-                Registry.ImageReference.Create(registry, plan.Repository, tag);
-            }
-        }
-
-        if (plan.LocalEngine is { } engine && engine is not ("podman" or "docker"))
-        {
-            throw Errors.InvalidProperty("LocalRegistry", engine, "Podman or Docker");
-        }
+        CheckSourceDateEpoch(plan.SourceDateEpoch);
+        CheckDestinations(new OutputTarget(plan.Repository, plan.Tags, plan.ArchivePath, plan.Registry, plan.LocalEngine));
     }
 
     /// <summary>The plans of one multi-platform image share name, tags and destinations, and differ in platform.</summary>
@@ -146,6 +91,85 @@ public static partial class ImagePlanValidator
                 throw Errors.InvalidProperty("ContainerRuntimeIdentifiers", plan.Base.RuntimeIdentifier,
                     "platforms of one image with the same repository, tags and destinations");
             }
+        }
+    }
+
+    /// <summary>What a generated Debian base is made from: lock mode, extra packages, the two mirrors.</summary>
+    private static void CheckDebianSource(string lockMode, IEnumerable<string> extraPackages, string mirror, string securityMirror)
+    {
+        if (!Enum.TryParse<Base.LockMode>(lockMode, ignoreCase: true, out _))
+        {
+            throw Errors.InvalidProperty("DistrolessLockMode", lockMode, "Auto, Locked, Update or None");
+        }
+
+        foreach (var package in extraPackages)
+        {
+            try
+            {
+                if (Debian.PackageRelation.ParseList(package) is not [{ Alternatives: [_] }])
+                {
+                    throw new FormatException("one package per item");
+                }
+            }
+            catch (FormatException e)
+            {
+                throw Errors.InvalidProperty("DistrolessPackage", package, $"a package name with an optional version, e.g. libgssapi-krb5-2 or \"libfoo (>= 1.2)\" ({e.Message})");
+            }
+        }
+
+        CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", mirror);
+        CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", securityMirror);
+    }
+
+    private static void CheckName(string repository, IEnumerable<string> tags)
+    {
+        if (!RepositoryPattern().IsMatch(repository))
+        {
+            throw Errors.InvalidProperty("ContainerRepository", repository,
+                "lowercase letters, digits and separators (., _, __, -) in '/'-separated components, e.g. shop/api");
+        }
+
+        foreach (var tag in tags)
+        {
+            if (!TagPattern().IsMatch(tag))
+            {
+                throw Errors.InvalidProperty("ContainerImageTags", tag, "tags of up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'");
+            }
+        }
+    }
+
+    private static void CheckSourceDateEpoch(long seconds)
+    {
+        if (seconds < 0)
+        {
+            throw Errors.InvalidProperty("SOURCE_DATE_EPOCH", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), "a number of seconds since 1970-01-01");
+        }
+    }
+
+    /// <summary>At least one destination, each usable: an archive path, a registry reference per tag, a known engine.</summary>
+    private static void CheckDestinations(OutputTarget target)
+    {
+        if (target.ArchivePath is { } archive && string.IsNullOrWhiteSpace(archive))
+        {
+            throw Errors.InvalidProperty("ContainerArchiveOutputPath", archive, "a file path for the image archive");
+        }
+
+        if (target.ArchivePath is null && target.Registry is null && target.LocalEngine is null)
+        {
+            throw Errors.InvalidProperty("ContainerArchiveOutputPath", "", "a file path for the image archive, a ContainerRegistry, or a LocalRegistry");
+        }
+
+        if (target.Registry is { } registry)
+        {
+            foreach (var tag in target.Tags)
+            {
+                Registry.ImageReference.Create(registry, target.Repository, tag);
+            }
+        }
+
+        if (target.LocalEngine is { } engine && engine is not ("podman" or "docker"))
+        {
+            throw Errors.InvalidProperty("LocalRegistry", engine, "Podman or Docker");
         }
     }
 

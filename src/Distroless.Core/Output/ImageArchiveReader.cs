@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Formats.Tar;
+using System.Text.Json;
 using Distroless.Caching;
 using Distroless.Diagnostics;
 using Distroless.Layers;
@@ -10,7 +11,8 @@ namespace Distroless.Output;
 /// <summary>
 /// Reads an OCI image archive (ours or any tar of an OCI layout) back into images: every blob
 /// is copied into the cache and verified against its digest, so the images can be pushed,
-/// inspected or rebased like freshly built ones.
+/// inspected or rebased like freshly built ones. Whatever is wrong with the file (not a tar,
+/// cut short, malformed JSON) is DSTL4004 naming it, never an internal error.
 /// </summary>
 public static class ImageArchiveReader
 {
@@ -44,6 +46,12 @@ public static class ImageArchiveReader
                     // Small blobs (manifests, configs) stay in memory; everything goes to the cache, verified.
                     using var pending = cache.BeginWrite();
                     entry.DataStream.CopyTo(pending.Stream);
+                    if (pending.Length != entry.Length)
+                    {
+                        // The entry's data stream just ends where the file does; say so rather than "hashes to".
+                        throw Errors.SourceImageUnusable(path, $"it is truncated (blob {digest.Short} stops after {pending.Length} of {entry.Length} bytes)");
+                    }
+
                     var stored = pending.Commit(digest, actual => Errors.SourceImageUnusable(path, $"blob {digest.Short} hashes to {actual.Short}"));
                     if (entry.Length < 1 << 20)
                     {
@@ -52,9 +60,10 @@ public static class ImageArchiveReader
                 }
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException)
         {
-            throw Errors.SourceImageUnusable(path, e.Message);
+            // TarReader's ways of saying "cut short" or "this is no tar" (a bad header, a bad checksum).
+            throw Errors.SourceImageUnusable(path, $"it is truncated or not a tar file ({e.Message})");
         }
 
         if (indexJson is null)
@@ -62,6 +71,19 @@ public static class ImageArchiveReader
             throw Errors.SourceImageUnusable(path, "it has no index.json (not an OCI image archive)");
         }
 
+        try
+        {
+            return Images(indexJson, small, path);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            // The readers' ways of saying a document is not the JSON they expect (a missing or mistyped field, a bad digest).
+            throw Errors.SourceImageUnusable(path, $"it has malformed JSON ({e.Message})");
+        }
+    }
+
+    private static (ImmutableArray<BuiltImage> Images, BuiltIndex? Index) Images(byte[] indexJson, Dictionary<Digest, byte[]> small, string path)
+    {
         var top = ManifestReader.ReadIndex(indexJson).Manifests.FirstOrDefault()
             ?? throw Errors.SourceImageUnusable(path, "its index.json lists no image");
         var topJson = Blob(small, top.Digest, path);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Distroless.Caching;
 using Distroless.Diagnostics;
+using Distroless.IO;
 using Distroless.Oci;
 using Microsoft.Extensions.Logging;
 
@@ -13,6 +14,7 @@ namespace Distroless.Registry;
 /// small blobs in one PUT, large ones in chunks that resume from the registry's offset after a
 /// broken connection. Blobs go up at most <see cref="RegistryOptions.Parallelism"/> at a time,
 /// largest first; manifests last, and only for tags that do not already point at the image.
+/// Uploads report their bytes to <see cref="RegistryOptions.Progress"/>.
 /// </summary>
 public sealed class ImagePusher
 {
@@ -247,13 +249,29 @@ public sealed class ImagePusher
         return BlobOutcome.Uploaded;
     }
 
+    /// <summary>
+    /// How an upload opens the blob: as it is, or counted for <see cref="RegistryOptions.Progress"/>
+    /// (one reporter for all attempts and chunks, so its reports stay in order and thinned out).
+    /// </summary>
+    private Func<Stream> Opener(BlobSource blob)
+    {
+        if (_options.Progress is not { } progress)
+        {
+            return blob.Open;
+        }
+
+        var reporter = new TransferReporter(progress, TransferProgress.Upload, blob.Descriptor.Digest.ToString(), blob.Descriptor.Size, _options.Time);
+        return () => new ProgressStream(blob.Open(), reporter);
+    }
+
     private async Task UploadWholeAsync(RepositoryClient client, BlobSource blob, Uri? session, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var open = Opener(blob);
         for (var attempt = 1; ; attempt++)
         {
             session ??= await client.StartUploadAsync(ct).ConfigureAwait(false);
-            if (await client.CompleteUploadAsync(session, blob.Descriptor, blob.Open, ct).ConfigureAwait(false))
+            if (await client.CompleteUploadAsync(session, blob.Descriptor, open, ct).ConfigureAwait(false))
             {
                 return;
             }
@@ -268,6 +286,7 @@ public sealed class ImagePusher
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var size = blob.Descriptor.Size;
+        var open = Opener(blob);
         session ??= await client.StartUploadAsync(ct).ConfigureAwait(false);
         long offset = 0;
         var failures = 0;
@@ -276,7 +295,9 @@ public sealed class ImagePusher
             if (offset < size)
             {
                 var length = (int)Math.Min(_options.ChunkSize, size - offset);
-                var next = await client.PatchChunkAsync(session, blob.Open, offset, length, ct).ConfigureAwait(false);
+                // Each chunk positions the stream at its offset, which is what progress then reports
+                // (after a resume: the registry's offset, not what the broken attempt had read).
+                var next = await client.PatchChunkAsync(session, open, offset, length, ct).ConfigureAwait(false);
                 if (next is not null)
                 {
                     session = next;

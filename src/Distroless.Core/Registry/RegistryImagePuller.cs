@@ -3,6 +3,7 @@ using System.Text.Json;
 using Distroless.Base;
 using Distroless.Caching;
 using Distroless.Diagnostics;
+using Distroless.IO;
 using Distroless.Layers;
 using Distroless.Oci;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,8 @@ namespace Distroless.Registry;
 /// <summary>
 /// Fetches a base image from a registry into the cache: the manifest (from an index, the one
 /// for the platform), the config and every layer, each verified against its digest. A base
-/// pinned by digest whose parts are all cached is read without any network access.
+/// pinned by digest whose parts are all cached is read without any network access. Blob
+/// downloads report their bytes to the transport's <see cref="RegistryOptions.Progress"/>.
 /// </summary>
 public sealed class RegistryImagePuller
 {
@@ -164,10 +166,16 @@ public sealed class RegistryImagePuller
             return _cache.BlobPath(blob.Digest);
         }
 
-        return await client.Value.GetBlobAsync(blob.Digest, body => _cache.PutAsync(body, blob.Digest, blob.Size,
+        return await client.Value.GetBlobAsync(blob.Digest, body => _cache.PutAsync(Counted(body, blob, client.Value.Options), blob.Digest, blob.Size,
             actual => Errors.RegistryDigestMismatch(client.Value.Registry, $"the blob {blob.Digest.Short}", blob.Digest.ToString(), actual.ToString()), ct),
             ct).ConfigureAwait(false);
     }
+
+    /// <summary>The body as it is, or counted against the descriptor's size when the options want progress.</summary>
+    private static Stream Counted(Stream body, Descriptor blob, RegistryOptions options)
+        => options.Progress is { } progress
+            ? new ProgressStream(body, new TransferReporter(progress, TransferProgress.Download, blob.Digest.ToString(), blob.Size, options.Time))
+            : body;
 
     private static Digest ChooseManifest(JsonElement index, Platform platform, ImageReference reference)
     {

@@ -1,3 +1,5 @@
+using Distroless.IO;
+
 namespace Distroless.Registry;
 
 /// <summary>How registries are reached and pushed to. Defaults suit public registries.</summary>
@@ -17,8 +19,14 @@ public sealed record RegistryOptions
 
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 
-    /// <summary>For token expiry and Retry-After dates.</summary>
+    /// <summary>For token expiry, Retry-After dates and spacing out <see cref="Progress"/> reports.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Told how blob uploads and downloads get on (a few times a second per blob, and at the
+    /// end); null for no reports. Called from several uploads at once, so it must be thread-safe and quick.
+    /// </summary>
+    public IProgress<TransferProgress>? Progress { get; init; }
 
     /// <summary>Per-request timeout (an upload of one chunk, a manifest, a HEAD).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);

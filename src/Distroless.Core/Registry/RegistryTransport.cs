@@ -45,6 +45,8 @@ public sealed class RegistryTransport : IDisposable
 
     public string Registry { get; }
 
+    public RegistryOptions Options => _options;
+
     /// <summary>Requests sent, including token requests and retries.</summary>
     public int RequestCount => _requests;
 

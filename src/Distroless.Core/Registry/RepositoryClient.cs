@@ -33,6 +33,8 @@ public sealed class RepositoryClient
 
     public string Registry => _transport.Registry;
 
+    public RegistryOptions Options => _transport.Options;
+
     /// <summary>One scope for everything a push does (mount sources included), so one token serves all requests.</summary>
     public string PushScope { get; }
 

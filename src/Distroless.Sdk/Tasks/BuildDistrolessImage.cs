@@ -9,9 +9,12 @@ using TaskItem = Microsoft.Build.Utilities.TaskItem;
 namespace Distroless.Sdk.Tasks;
 
 /// <summary>
-/// Builds the image after publish. Thin by design: parameters become an <see cref="ImagePlan"/>
-/// (<see cref="ImagePlanMapper"/>), the plan is written beside the intermediate output for
-/// inspection and replay, <see cref="Containerizer"/> runs it, and results become outputs.
+/// Builds the image after publish. Thin by design: parameters become <see cref="ProjectInputs"/>,
+/// <see cref="ProjectBuild"/> maps them to an <see cref="ImagePlan"/> (written beside the
+/// intermediate output for inspection and replay) and checks the last build's record,
+/// <see cref="Containerizer"/> runs the plan, and results become outputs. Visual Studio's
+/// MSBuild cannot load this task; the targets then run `distroless build --project-inputs`,
+/// which takes the same steps.
 /// </summary>
 public sealed partial class BuildDistrolessImage : Task, ICancelableTask
 {
@@ -35,39 +38,21 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
     {
         try
         {
-            foreach (var ignored in IgnoredSettings)
+            var inputs = ToInputs();
+            foreach (var warning in ProjectBuild.IgnoredSettingWarnings(inputs))
             {
-                Report(Warnings.PropertyIgnored(ignored.ItemSpec, ignored.GetMetadata("Value"), ignored.GetMetadata("Reason")), warning: true);
+                Report(warning, warning: true);
             }
 
-            IReadOnlyList<ImagePlan> plans;
-            if (PlanFiles.Length > 0)
+            var plans = ProjectBuild.Plans(inputs, Environment.GetEnvironmentVariable);
+            if (ProjectBuild.PlanOnly(inputs))
             {
-                plans = PlanFiles.Select(f => ImagePlan.FromJson(File.ReadAllText(f.ItemSpec))).ToList();
-            }
-            else
-            {
-                var plan = ImagePlanMapper.Map(this, Environment.GetEnvironmentVariable);
-                if (!string.IsNullOrEmpty(PlanFile))
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(PlanFile))!);
-                    File.WriteAllText(PlanFile, plan.ToJson());
-                }
-
-                if (PlanOnly)
-                {
-                    return !Log.HasLoggedErrors;
-                }
-
-                plans = [plan];
+                return !Log.HasLoggedErrors;
             }
 
-            if (Incremental && !string.IsNullOrEmpty(BuildRecordFile) && UpToDateCheck.FindCurrent(BuildRecordFile, plans) is { } current)
+            if (ProjectBuild.FindCurrent(inputs, plans) is { } current)
             {
-                ImageDigest = current.Digest;
-                ImageId = current.ImageId;
-                ArchiveOutputPath = current.ArchivePath;
-                SbomFiles = SbomItems(current.Outputs.Select(o => o.Path).Where(p => p.EndsWith(".json", StringComparison.Ordinal)));
+                SetOutputs(ProjectOutputs.Of(current));
                 Log.LogMessage(MessageImportance.High,
                     $"  Distroless: nothing changed since the last publish; {current.Digest} at {current.ArchivePath} is up to date (image step skipped)");
                 return true;
@@ -82,20 +67,8 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), new ProcessCredentialHelperRunner(), logger);
             var result = await new Containerizer(http, logger, credentials: credentials).BuildAsync(plans, ct).ConfigureAwait(false);
 
-            ImageDigest = result.Digest.ToString();
-            ImageId = result.Image.ImageId.ToString();
-            ArchiveOutputPath = result.ArchivePath;
-            PushedReferences = result.Push is null ? [] : result.References.Select(r =>
-            {
-                var item = new TaskItem(r);
-                item.SetMetadata("Digest", result.Digest.ToString());
-                return (ITaskItem)item;
-            }).ToArray();
-            SbomFiles = SbomItems(result.SbomPaths);
-            if (!string.IsNullOrEmpty(BuildRecordFile))
-            {
-                UpToDateCheck.Record(BuildRecordFile, plans, result);
-            }
+            SetOutputs(ProjectOutputs.Of(result));
+            ProjectBuild.Record(inputs, plans, result);
 
             foreach (var layer in result.LayerDescriptions)
             {
@@ -132,14 +105,26 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
             message: $"{diagnostic.Message} {diagnostic.Fix}");
     }
 
-    /// <summary>The one line a publish ends with: what was built and where it went.</summary>
-    private static ITaskItem[] SbomItems(IEnumerable<string> paths) => paths.Select(path =>
+    private void SetOutputs(ProjectOutputs outputs)
     {
-        var item = new TaskItem(path);
-        item.SetMetadata("Format", path.EndsWith(".spdx.json", StringComparison.Ordinal) ? "spdx" : "cyclonedx");
-        return (ITaskItem)item;
-    }).ToArray();
+        ImageDigest = outputs.ImageDigest;
+        ImageId = outputs.ImageId;
+        ArchiveOutputPath = outputs.ArchiveOutputPath;
+        PushedReferences = outputs.PushedReferences.Select(reference =>
+        {
+            var item = new TaskItem(reference);
+            item.SetMetadata("Digest", outputs.ImageDigest);
+            return (ITaskItem)item;
+        }).ToArray();
+        SbomFiles = outputs.SbomFiles.Select(path =>
+        {
+            var item = new TaskItem(path);
+            item.SetMetadata("Format", ProjectOutputs.SbomFormat(path));
+            return (ITaskItem)item;
+        }).ToArray();
+    }
 
+    /// <summary>The one line a publish ends with: what was built and where it went.</summary>
     private static string Summary(BuildResult result)
     {
         var platforms = result.Index is null ? "" : $" [{string.Join(", ", result.Images.Select(i => i.Config.Platform))}]";

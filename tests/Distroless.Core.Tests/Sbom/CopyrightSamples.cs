@@ -253,7 +253,7 @@ internal static class CopyrightSamples
     /// <summary>ca-certificates 20230311+deb12u1 (the MPL text cut after its first lines): GPL-2+ packaging, MPL-2.0 certificate data.</summary>
     public const string CaCertificates = """
         Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/
-        Source: http://ftp.debian.org/debian/pool/main/c/ca-certificates/
+        Source: http://mirror.example/debian/pool/main/c/ca-certificates/
 
         Files: debian/*
                examples/*

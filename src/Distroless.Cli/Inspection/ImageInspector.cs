@@ -1,0 +1,72 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Distroless.Caching;
+using Distroless.Oci;
+using Distroless.Output;
+using Distroless.Registry;
+
+namespace Distroless.Cli.Inspection;
+
+/// <summary>
+/// Reads an image (an OCI archive, or a registry reference: every platform of an index) into an
+/// <see cref="InspectionReport"/>. Blobs go through the cache, verified, as for push and rebase.
+/// </summary>
+internal static class ImageInspector
+{
+    public static async Task<InspectionReport> InspectAsync(string source, CommandSession session, CancellationToken ct)
+    {
+        var cache = new BlobCache(session.CacheDirectory);
+        ImmutableArray<BuiltImage> images;
+        BuiltIndex? index;
+        var sboms = ImmutableArray<SbomReport>.Empty;
+        if (File.Exists(source))
+        {
+            (images, index) = ImageArchiveReader.Read(source, cache);
+            sboms = [.. SbomFinder.Find(ArchiveListing.Read(source)), .. SbomFinder.Beside(source, images)];
+        }
+        else
+        {
+            var options = new RegistryOptions
+            {
+                InsecureRegistries = session.RegistrySettings().InsecureRegistries,
+                HandlerFactory = session.Host.RegistryHandler,
+            };
+            using var sessions = new RegistrySessions(options, session.Credentials(), session.Logger);
+            var puller = new RegistryImagePuller(cache, host => sessions.Get(host, push: false), session.Logger);
+            (images, index) = await puller.PullImagesAsync(ImageReference.Parse(source, "the image to inspect"), ct).ConfigureAwait(false);
+        }
+
+        var reports = images.Select(image => Report(image, cache, sboms.Where(s => s.Subject == image.Digest.ToString()))).ToImmutableArray();
+        var attached = images.Select(i => i.Digest.ToString()).ToHashSet(StringComparer.Ordinal);
+        return new InspectionReport(
+            SchemaVersion: 1,
+            Source: source,
+            Digest: (index?.Digest ?? images[0].Digest).ToString(),
+            MediaType: index is null ? MediaTypes.ImageManifest : MediaTypes.ImageIndex,
+            Images: reports,
+            Sboms: [.. sboms.Where(s => s.Subject is null || !attached.Contains(s.Subject))]);
+    }
+
+    private static ImageReport Report(BuiltImage image, BlobCache cache, IEnumerable<SbomReport> sboms)
+    {
+        var config = image.Config;
+        return new ImageReport(
+            Platform: config.Platform.ToString(),
+            Digest: image.Digest.ToString(),
+            ConfigDigest: image.ImageId.ToString(),
+            CompressedSize: image.CompressedSize,
+            Config: new ConfigReport(
+                config.User,
+                config.Entrypoint,
+                config.Cmd,
+                config.Env,
+                config.WorkingDir,
+                config.Labels.WithComparers(StringComparer.Ordinal),
+                [.. config.ExposedPorts],
+                config.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),
+            Annotations: (image.Manifest.Annotations ?? ImmutableSortedDictionary<string, string>.Empty).WithComparers(StringComparer.Ordinal),
+            Layers: [.. image.Layers.Select(l => new LayerReport(l.Digest.ToString(), l.Size, l.Descriptor.MediaType, l.DiffId.ToString(), l.CreatedBy))],
+            Packages: DpkgDatabase.Read(image.Layers, cache),
+            Sboms: [.. sboms]);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Immutable;
+
+namespace Distroless.Cli.Inspection;
+
+/// <summary>
+/// What `distroless inspect` reports, and the shape of its --json document (schemaVersion 1):
+/// property names and order are part of the command's interface; new properties may be added.
+/// </summary>
+internal sealed record InspectionReport(
+    int SchemaVersion,
+    string Source,
+    string Digest,
+    string MediaType,
+    ImmutableArray<ImageReport> Images,
+    ImmutableArray<SbomReport> Sboms);
+
+/// <summary>One platform's image.</summary>
+internal sealed record ImageReport(
+    string Platform,
+    string Digest,
+    string ConfigDigest,
+    long CompressedSize,
+    ConfigReport Config,
+    ImmutableSortedDictionary<string, string> Annotations,
+    ImmutableArray<LayerReport> Layers,
+    ImmutableArray<PackageReport> Packages,
+    ImmutableArray<SbomReport> Sboms);
+
+internal sealed record ConfigReport(
+    string? User,
+    ImmutableArray<string> Entrypoint,
+    ImmutableArray<string> Cmd,
+    ImmutableArray<string> Env,
+    string? WorkingDir,
+    ImmutableSortedDictionary<string, string> Labels,
+    ImmutableArray<string> ExposedPorts,
+    string Created);
+
+internal sealed record LayerReport(string Digest, long Size, string MediaType, string DiffId, string CreatedBy);
+
+/// <summary>A Debian package the image's dpkg database (status.d or status) lists.</summary>
+internal sealed record PackageReport(string Name, string Version, string Architecture, string? Source);
+
+/// <summary>An SBOM the archive carries: a referrer's document (with the manifest it describes) or a plain SBOM file.</summary>
+internal sealed record SbomReport(string MediaType, string? Digest, long Size, string? Subject, string? Name);

@@ -1,0 +1,3 @@
+using Distroless.Cli;
+
+return await DistrolessCommand.RunAsync(args, CliHost.FromProcess()).ConfigureAwait(false);

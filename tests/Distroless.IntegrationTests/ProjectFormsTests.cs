@@ -1,0 +1,58 @@
+using NUnit.Framework;
+
+namespace Distroless.IntegrationTests;
+
+/// <summary>
+/// The ways a project can use Distroless.Sdk besides the PackageReference the other fixtures
+/// use: the MSBuild SDK form (&lt;Sdk Name="Distroless.Sdk" /&gt;, no PackageReference) and the
+/// sample's publish profile (`dotnet publish -p:PublishProfile=Distroless`, nothing else on
+/// the command line). Each gives an image that runs.
+/// </summary>
+[TestFixture]
+[Category("Integration")]
+public sealed class ProjectFormsTests
+{
+    [Test]
+    public async Task The_MSBuild_SDK_form_publishes_a_runnable_image()
+    {
+        var sample = SampleProject.Create("sdk-form");
+        // The project as a user of the SDK form writes it: no PackageReference to Distroless.Sdk.
+        File.WriteAllText(sample.ProjectFile, $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="Distroless.Sdk" Version="{PackedSdk.Version}" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Newtonsoft.Json" Version="13.0.4" />
+              </ItemGroup>
+            </Project>
+            """);
+        var archive = Path.Combine(sample.Directory, "sdk-form.tar");
+
+        var published = await sample.PublishAsync(SharedCache.Path, "-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + archive);
+
+        Assert.That(published.ExitCode, Is.Zero, published.All);
+        Assert.That(await SampleImages.RunAsync(archive), Does.ContainKey("hello").WithValue("Hello from a distroless image!"));
+    }
+
+    [Test]
+    public async Task The_publish_profile_alone_publishes_a_runnable_image()
+    {
+        var sample = SampleProject.Create("profile");
+
+        var published = await sample.DotnetAsync(SharedCache.Path, new Dictionary<string, string>(),
+            "publish", sample.ProjectFile, "-p:PublishProfile=Distroless");
+
+        Assert.That(published.ExitCode, Is.Zero, published.All);
+        var archive = Directory.GetFiles(Path.Combine(sample.Directory, "bin"), "hellodistroless.tar", SearchOption.AllDirectories).Single();
+        var report = await SampleImages.RunAsync(archive);
+        Assert.Multiple(() =>
+        {
+            Assert.That(archive, Does.Contain("/linux-x64/distroless/"), "the profile's runtime identifier");
+            Assert.That(report["uid"], Is.EqualTo("65532"));
+        });
+    }
+}
