@@ -40,10 +40,15 @@ public sealed class RegistryTransport : IDisposable
         {
             Timeout = options.RequestTimeout,
         };
+        // Registries log the client; operators can tell our traffic apart (and we can in tests).
+        _http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
         _tokens = new TokenCache(_http, registry, () => Credentials(), options.Time, logger, () => Interlocked.Increment(ref _requests));
     }
 
     public string Registry { get; }
+
+    /// <summary>"Distroless.Sdk/&lt;version&gt;", sent with every registry request.</summary>
+    public static ProductInfoHeaderValue UserAgent { get; } = new("Distroless.Sdk", Building.SbomFactory.ToolVersion);
 
     public RegistryOptions Options => _options;
 

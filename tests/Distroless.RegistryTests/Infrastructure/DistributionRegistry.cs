@@ -371,11 +371,16 @@ public sealed class DistributionRegistry : IAsyncDisposable
         }
     }
 
+    /// <summary>The User-Agent of the start-up check (GET /v2/ until it answers).</summary>
+    public const string ReadinessUserAgent = "distroless-test-readiness";
+
     /// <summary>True once GET /v2/ answers 200 or 401; false when the process exits first.</summary>
     private async Task<bool> WaitUntilReadyAsync(Process process, CancellationToken cancellationToken)
     {
         using var client = CreateHttpClient();
         client.Timeout = TimeSpan.FromSeconds(2);
+        // Its log line may arrive after start-up returns; tests that read the log tell it apart by this.
+        client.DefaultRequestHeaders.UserAgent.ParseAdd(ReadinessUserAgent);
         var deadline = Stopwatch.StartNew();
         while (true)
         {
