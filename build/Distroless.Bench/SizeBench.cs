@@ -144,11 +144,14 @@ internal sealed record ArchiveSizes(int Layers, long Compressed, long Unpacked, 
         using (var stream = File.OpenRead(archive))
         using (var tar = new TarReader(stream))
         {
-            while (tar.GetNextEntry() is { DataStream: { } data } entry)
+            while (tar.GetNextEntry() is { } entry)
             {
-                var buffer = new MemoryStream();
-                data.CopyTo(buffer);
-                blobs[entry.Name] = buffer.ToArray();
+                if (entry.DataStream is { } data)
+                {
+                    var buffer = new MemoryStream();
+                    data.CopyTo(buffer);
+                    blobs[entry.Name] = buffer.ToArray();
+                }
             }
         }
 
