@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Distroless.Core.Tests.Sbom;
 using NUnit.Framework;
 
 namespace Distroless.IntegrationTests;
@@ -82,6 +83,17 @@ public sealed class ScannerMetadataTests
         {
             Assert.That(lists, Has.Length.EqualTo(_statusVersions.Count), "one md5sums per package");
             Assert.That(failures, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void The_SBOMs_of_the_real_image_validate_against_the_SPDX_and_CycloneDX_schemas()
+    {
+        var stem = Path.Combine(Path.GetDirectoryName(_archive)!, "scan");
+        Assert.Multiple(() =>
+        {
+            Assert.That(SbomSchemas.Errors(SbomSchemas.Spdx, File.ReadAllBytes(stem + ".spdx.json")), Is.Empty, "SPDX 2.3");
+            Assert.That(SbomSchemas.Errors(SbomSchemas.CycloneDx, File.ReadAllBytes(stem + ".cdx.json")), Is.Empty, "CycloneDX 1.6");
         });
     }
 
