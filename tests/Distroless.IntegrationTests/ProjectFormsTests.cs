@@ -39,6 +39,24 @@ public sealed class ProjectFormsTests
     }
 
     [Test]
+    public async Task Published_from_another_directory_the_outputs_are_still_the_projects()
+    {
+        var sample = SampleProject.Create("elsewhere");
+        var elsewhere = TestEnvironment.NewTempDirectory("cwd");
+
+        var published = await sample.DotnetInAsync(elsewhere, SharedCache.Path, new Dictionary<string, string>(),
+            "publish", sample.ProjectFile, "-c", "Release", "-r", "linux-x64", "-p:PublishDistroless=true", "-p:ContainerArchiveOutputPath=out/app.tar");
+
+        Assert.That(published.ExitCode, Is.Zero, published.All);
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(Path.Combine(sample.Directory, "out", "app.tar")), "a relative archive path is the project's");
+            Assert.That(File.Exists(Path.Combine(sample.Directory, "obj", "Release", "net10.0", "linux-x64", "distroless.plan.json")));
+            Assert.That(Directory.GetFileSystemEntries(elsewhere), Is.Empty, "nothing lands where dotnet was started");
+        });
+    }
+
+    [Test]
     public async Task The_publish_profile_alone_publishes_a_runnable_image()
     {
         var sample = SampleProject.Create("profile");

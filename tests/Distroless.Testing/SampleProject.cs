@@ -70,6 +70,10 @@ public sealed class SampleProject
     /// gets (its own NuGet folder and the given Distroless cache) plus <paramref name="environment"/>; not checked.
     /// </summary>
     public Task<ProcessResult> DotnetAsync(string cacheDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+        => DotnetInAsync(Directory, cacheDirectory, environment, arguments);
+
+    /// <summary><see cref="DotnetAsync"/> started in <paramref name="workingDirectory"/> instead of the project's directory.</summary>
+    public Task<ProcessResult> DotnetInAsync(string workingDirectory, string cacheDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var variables = new Dictionary<string, string>
         {
@@ -83,7 +87,7 @@ public sealed class SampleProject
             variables[key] = value;
         }
 
-        return ProcessRunner.RunAsync("dotnet", arguments, variables, Directory, TimeSpan.FromMinutes(10));
+        return ProcessRunner.RunAsync("dotnet", arguments, variables, workingDirectory, TimeSpan.FromMinutes(10));
     }
 
     public void Clean()

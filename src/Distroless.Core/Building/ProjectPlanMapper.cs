@@ -179,6 +179,12 @@ public static class ProjectPlanMapper
                 : null;
         }
 
+        // Relative to the project, as MSBuild paths are (not to wherever dotnet was started).
+        if (!Path.IsPathRooted(requested) && Path.GetDirectoryName(inputs.ProjectFile) is { Length: > 0 } projectDirectory)
+        {
+            requested = Path.Combine(projectDirectory, requested);
+        }
+
         // A directory (existing, or written with a trailing separator) gets the default file name.
         return requested.EndsWith('/') || requested.EndsWith('\\') || Directory.Exists(requested)
             ? Path.Combine(requested, fileName)

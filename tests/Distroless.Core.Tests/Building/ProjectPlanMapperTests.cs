@@ -186,6 +186,17 @@ public sealed class ProjectPlanMapperTests
     }
 
     [Test]
+    public void A_relative_archive_path_is_relative_to_the_project_not_the_current_directory()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Map(Project("/p/") with { ContainerArchiveOutputPath = "artifacts/api.tar" }).ArchivePath,
+                Is.EqualTo(Path.Combine("/src/shop", "artifacts/api.tar")));
+            Assert.That(Map(Project("/p/") with { ContainerArchiveOutputPath = "/abs/api.tar" }).ArchivePath, Is.EqualTo("/abs/api.tar"));
+        });
+    }
+
+    [Test]
     public void Native_aot_is_self_contained_and_lock_settings_pick_the_mode()
     {
         Assert.Multiple(() =>
