@@ -239,6 +239,16 @@ public sealed class PipelineTests
         var after = (await InspectAsync(Cli.In(temp), output)).GetProperty("images")[0].GetProperty("layers").EnumerateArray().ToList();
         Assert.That(after.Select(l => l.GetProperty("digest").GetString()).TakeLast(3),
             Is.EqualTo(before.Select(l => l.GetProperty("digest").GetString()).TakeLast(3)));
+
+        // The rebased image gets SBOMs too: the new base's packages, the app part read back from the image.
+        var digest = (await InspectAsync(Cli.In(temp), output)).GetProperty("digest").GetString()!;
+        var sbom = File.ReadAllText(temp.Combine("rebased.cdx.json"));
+        Assert.Multiple(() =>
+        {
+            Assert.That(File.Exists(temp.Combine("rebased.spdx.json")));
+            Assert.That(sbom, Does.Contain(digest["sha256:".Length..]));
+            Assert.That(sbom, Does.Contain("pkg:deb/debian/libc6@").And.Contain("pkg:nuget/Newtonsoft.Json@13.0.3"));
+        });
     }
 
     [Test]

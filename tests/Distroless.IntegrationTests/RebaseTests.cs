@@ -91,6 +91,9 @@ public sealed class RebaseTests
             Assert.That(Version(_before), Is.EqualTo(_pinnedVersion));
             Assert.That(Version(_after), Is.Not.EqualTo(_pinnedVersion));
             Assert.That(File.ReadAllText(_lockFile), Does.Contain(Version(_after)), "the lock was updated");
+            var sbom = File.ReadAllText(Path.Combine(_sample.Directory, "app.cdx.json"));
+            Assert.That(sbom, Does.Contain($"pkg:deb/debian/tzdata@{Uri.EscapeDataString(Version(_after))}").And.Contain("pkg:nuget/Newtonsoft.Json@"),
+                "the rebased image's SBOM: its new base, and the app read back from the image");
         });
     }
 

@@ -52,6 +52,20 @@ public sealed class DepsJson
     /// <summary>The app's own library ("name/version"), the first project in the runtime target.</summary>
     public string? MainLibrary { get; }
 
+    /// <summary>A .deps.json's bytes (read from an image layer); <paramref name="origin"/> names it in errors.</summary>
+    public static DepsJson Parse(byte[] content, string origin)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(content);
+            return Parse(document.RootElement);
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            throw Errors.MalformedAppManifest(origin, e.Message, e);
+        }
+    }
+
     public static DepsJson Read(string path)
     {
         try

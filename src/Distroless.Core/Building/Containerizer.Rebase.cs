@@ -38,6 +38,7 @@ public sealed partial class Containerizer
         var locks = new LockState(plan.LockFile, plan.LockMode, recipes[0].Suite);
 
         var rebased = ImmutableArray.CreateBuilder<BuiltImage>();
+        var sboms = new Dictionary<Digest, ImageSboms>();
         var packages = ImmutableArray<PackageRecord>.Empty;
         foreach (var (image, recipe) in sources.Zip(recipes))
         {
@@ -45,14 +46,16 @@ public sealed partial class Containerizer
             var architecture = image.Config.Platform.DebianArchitecture;
             var (composed, section) = await composer.ComposeAsync(request, locks.For(architecture), locks.Mode, ct).ConfigureAwait(false);
             locks.Record(architecture, section);
-            rebased.Add(Rebase(image, recipe, composed, request));
+            var rebasedImage = Rebase(image, recipe, composed, request);
+            rebased.Add(rebasedImage);
+            sboms[rebasedImage.Digest] = RebasedImageSbom.Create(rebasedImage, composed.Layers.Length, composed.Packages, cache, plan.Output, recipe.Suite);
             packages = packages.IsEmpty ? composed.Packages : packages;
         }
 
         locks.Save(_logger);
         var images = rebased.ToImmutable();
         var index = images.Length > 1 ? BuiltIndex.Create(images) : null;
-        var result = await SendAsync(plan.Output, images, index, packages, cache, sessions, options, ct).ConfigureAwait(false);
+        var result = await SendAsync(plan.Output, images, index, packages, cache, sessions, options, ct, sboms).ConfigureAwait(false);
         _logger.LogInformation("Rebased {Source} onto a new base: {Digest} ({Seconds:F2} s)", plan.Source, result.Digest, clock.Elapsed.TotalSeconds);
         return result;
     }

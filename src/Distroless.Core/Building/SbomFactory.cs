@@ -13,6 +13,20 @@ namespace Distroless.Building;
 /// <summary>An image's SBOMs, one per format, as bytes (deterministic for the same image).</summary>
 public sealed record ImageSboms(byte[] Spdx, byte[] CycloneDx);
 
+/// <summary>What an SBOM says about the image besides its contents: its name, the Debian release and .NET platform, the app.</summary>
+/// <param name="ImageName">[registry/]repository.</param>
+/// <param name="Tag">The first tag, if any.</param>
+/// <param name="Suite">The Debian codename of the base.</param>
+/// <param name="RuntimeIdentifier">linux-x64 or linux-arm64.</param>
+/// <param name="AppName">The app's name when its .deps.json names no project.</param>
+/// <param name="SelfContained">Whether the runtime came with the app (runtime packs in .deps.json) or as shared frameworks.</param>
+public sealed record SbomSubject(string ImageName, string? Tag, string Suite, string RuntimeIdentifier, string AppName, bool SelfContained)
+{
+    public static SbomSubject Of(ImagePlan plan) => new(
+        plan.Registry is { } registry ? $"{registry}/{plan.Repository}" : plan.Repository, plan.Tags.FirstOrDefault(),
+        plan.Base.Suite, plan.Base.RuntimeIdentifier, plan.App.AppHost, plan.App.SelfContained);
+}
+
 /// <summary>
 /// Gathers what an image is made of for its SBOM from what the build already knows: the Debian
 /// packages of the base (with the licences read from their copyright files), the NuGet packages
@@ -28,13 +42,16 @@ public static class SbomFactory
 
     public static ImageSboms Create(ImagePlan plan, BuiltImage image, IReadOnlyList<PackageRecord> debianPackages, BlobCache cache,
         DepsJson? deps, IReadOnlyList<(string Name, string Version)> frameworks)
+        => Create(SbomSubject.Of(plan), image, debianPackages, cache, deps, frameworks);
+
+    public static ImageSboms Create(SbomSubject subject, BuiltImage image, IReadOnlyList<PackageRecord> debianPackages, BlobCache cache,
+        DepsJson? deps, IReadOnlyList<(string Name, string Version)> frameworks)
     {
-        var release = DebianRelease.Find(plan.Base.Suite);
-        var name = plan.Registry is { } registry ? $"{registry}/{plan.Repository}" : plan.Repository;
+        var release = DebianRelease.Find(subject.Suite);
         var main = deps?.Packages.FirstOrDefault(p => p.Type == "project");
         var inventory = new SoftwareInventory(
-            new ImageInfo(name, image.Digest, image.Config.Platform, image.Config.Created) { Tag = plan.Tags.FirstOrDefault() },
-            new AppInfo(main?.Id ?? plan.App.AppHost, main?.Version is { Length: > 0 } version ? version : "0.0.0"),
+            new ImageInfo(subject.ImageName, image.Digest, image.Config.Platform, image.Config.Created) { Tag = subject.Tag },
+            new AppInfo(main?.Id ?? subject.AppName, main?.Version is { Length: > 0 } version ? version : "0.0.0"),
             debianPackages.Select(p => new DebianPackage(p.Name, p.Version.Text, p.Architecture, release?.VersionId ?? "", p.Sha256, p.Filename)
             {
                 Source = p.Source,
@@ -43,7 +60,7 @@ public static class SbomFactory
             (deps?.Packages ?? []).Where(p => p.Type == "package")
                 .Select(p => new NuGetPackage(p.Id, p.Version) { Sha512 = Sha512OrNone(p.Sha512) })
                 .ToImmutableArray(),
-            Runtimes(plan, deps, frameworks),
+            Runtimes(subject, deps, frameworks),
             ToolVersion);
         return new ImageSboms(SpdxWriter.Write(inventory), CycloneDxWriter.Write(inventory));
     }
@@ -64,10 +81,10 @@ public static class SbomFactory
         }
     }
 
-    private static ImmutableArray<DotnetRuntime> Runtimes(ImagePlan plan, DepsJson? deps, IReadOnlyList<(string Name, string Version)> frameworks)
+    private static ImmutableArray<DotnetRuntime> Runtimes(SbomSubject subject, DepsJson? deps, IReadOnlyList<(string Name, string Version)> frameworks)
     {
-        var rid = plan.Base.RuntimeIdentifier;
-        if (!plan.App.SelfContained)
+        var rid = subject.RuntimeIdentifier;
+        if (!subject.SelfContained)
         {
             return frameworks.Select(f => new DotnetRuntime(f.Name, f.Version, rid, RuntimeDelivery.RuntimePack)).ToImmutableArray();
         }

@@ -17,5 +17,13 @@ public sealed record Platform(string Os, string Architecture, string? Variant = 
         _ => null,
     };
 
+    /// <summary>The .NET runtime identifier of this platform (linux-x64, linux-arm64), or null for one .NET images are not built for.</summary>
+    public string? RuntimeIdentifier => (Os, Architecture) switch
+    {
+        ("linux", "amd64") => "linux-x64",
+        ("linux", "arm64") => "linux-arm64",
+        _ => null,
+    };
+
     public override string ToString() => Variant is null ? $"{Os}/{Architecture}" : $"{Os}/{Architecture}/{Variant}";
 }
