@@ -21,7 +21,7 @@ public sealed class BaseImagePlanValidationTests
     {
         yield return Case("an empty mirror", NoDebianMirror, "archive mirror", p => p with { Mirror = "" });
         yield return Case("an empty security mirror", NoDebianMirror, "security mirror", p => p with { SecurityMirror = " " });
-        yield return Case("a mirror that is no URI", InvalidProperty, "DistrolessDebianMirror", p => p with { Mirror = "deb.debian.org/debian" });
+        yield return Case("a mirror that is no URI", InvalidProperty, "DistrolessDebianMirror", p => p with { Mirror = "deb.mirror.test/debian" });
         yield return Case("an ftp mirror", InvalidProperty, "DistrolessDebianSecurityMirror", p => p with { SecurityMirror = "ftp://deb.test/debian-security" });
         yield return Case("a package with a broken version", InvalidProperty, "DistrolessPackage", p => p with { ExtraPackages = ["libfoo (>>"] });
         yield return Case("two packages in one item", InvalidProperty, "DistrolessPackage", p => p with { ExtraPackages = ["libfoo, libbar"] });

@@ -14,10 +14,10 @@ public sealed class AptSourcesTests
     {
         const string text = """
             # The main archive
-            deb http://deb.debian.org/debian bookworm main contrib
-            deb-src http://deb.debian.org/debian bookworm main
+            deb http://deb.mirror.test/debian bookworm main contrib
+            deb-src http://deb.mirror.test/debian bookworm main
             deb [arch=amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] https://mirror.test/debian bookworm-updates main # point releases
-            	deb	http://security.debian.org/debian-security	bookworm-security main
+            	deb	http://security.mirror.test/debian-security	bookworm-security main
             #deb http://disabled.test/debian bookworm main
             deb [ trusted=yes ] http://spaced.test/debian trixie main
             deb http://incomplete.test/debian
@@ -25,8 +25,8 @@ public sealed class AptSourcesTests
             """;
 
         Assert.That(Show(AptSources.ParseOneLine(text)), Is.EqualTo(
-            "http://deb.debian.org/debian bookworm; https://mirror.test/debian bookworm-updates; " +
-            "http://security.debian.org/debian-security bookworm-security; http://spaced.test/debian trixie"));
+            "http://deb.mirror.test/debian bookworm; https://mirror.test/debian bookworm-updates; " +
+            "http://security.mirror.test/debian-security bookworm-security; http://spaced.test/debian trixie"));
     }
 
     [Test]
@@ -34,8 +34,8 @@ public sealed class AptSourcesTests
     {
         const string text = """
             Types: deb
-            # http://snapshot.debian.org/archive/debian/20250520T000000Z
-            URIs: http://deb.debian.org/debian
+            # http://snapshot.mirror.test/archive/debian/20250520T000000Z
+            URIs: http://deb.mirror.test/debian
             Suites: bookworm bookworm-updates
             Components: main
             Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
@@ -56,7 +56,7 @@ public sealed class AptSourcesTests
             Suites: bookworm
 
             Types: deb
-            URIs: http://deb.debian.org/debian-security
+            URIs: http://deb.mirror.test/debian-security
             Suites: bookworm-security
             Components: main
             Signed-By:
@@ -67,8 +67,8 @@ public sealed class AptSourcesTests
             """;
 
         Assert.That(Show(AptSources.ParseDeb822(text)), Is.EqualTo(
-            "http://deb.debian.org/debian bookworm,bookworm-updates; http://one.test/debian trixie; http://two.test/debian trixie; " +
-            "http://deb.debian.org/debian-security bookworm-security"));
+            "http://deb.mirror.test/debian bookworm,bookworm-updates; http://one.test/debian trixie; http://two.test/debian trixie; " +
+            "http://deb.mirror.test/debian-security bookworm-security"));
     }
 
     [Test]
