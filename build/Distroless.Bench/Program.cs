@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Distroless.Base;
 using Distroless.Building;
@@ -9,6 +8,7 @@ using Distroless.Debian;
 using Distroless.Http;
 using Distroless.Oci;
 using Microsoft.Extensions.Logging.Abstractions;
+using static Distroless.Bench.BenchWorkspace;
 
 // Usage: build/bench [runs]            (default 5 runs per measurement; medians are reported)
 //        build/bench registry [runs]   registry pushes (see RegistryBench)
@@ -24,33 +24,13 @@ if (args.Length > 0 && args[0] == "sizes")
 }
 
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-var root = FindRoot();
-var work = Path.Combine(Path.GetTempPath(), "distroless-bench", DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
-Directory.CreateDirectory(work);
-var report = new StringBuilder();
-void Report(string line)
-{
-    Console.WriteLine(line);
-    report.AppendLine(line);
-}
+var workspace = await Distroless.Bench.BenchWorkspace.CreateAsync(FindRoot(), "main");
+var work = workspace.Directory;
+void Report(string line) => workspace.Report(line);
 
 var (mirror, securityMirror) = HostDefaults.ResolveMirrors(null, null, "bookworm", Environment.GetEnvironmentVariable);
-var version = System.Xml.Linq.XDocument.Load(Path.Combine(root, "build", "version.props")).Descendants("DistrolessSdkVersion").Single().Value;
-var nugetPackages = Path.Combine(work, "nuget-packages");
-var feed = Path.Combine(work, "feed");
-await Run("dotnet", ["pack", Path.Combine(root, "src", "Distroless.Sdk"), "-c", "Release", "-o", feed, "-p:PackageOutputPath=" + feed, "-v:q"], root);
-
-var sample = Path.Combine(work, "sample");
-Directory.CreateDirectory(sample);
-foreach (var file in Directory.GetFiles(Path.Combine(root, "samples", "HelloDistroless")))
-{
-    File.Copy(file, Path.Combine(sample, Path.GetFileName(file)));
-}
-
-File.WriteAllText(Path.Combine(sample, "Directory.Build.props"), $"<Project><PropertyGroup><DistrolessSdkVersion>{version}</DistrolessSdkVersion></PropertyGroup></Project>");
-File.WriteAllText(Path.Combine(sample, "nuget.config"), $"<configuration><packageSources><add key=\"bench\" value=\"{feed}\" /></packageSources></configuration>");
-var cache = Path.Combine(work, "cache");
-var environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = nugetPackages, ["DISTROLESS_CACHE"] = cache, ["MSBUILDDISABLENODEREUSE"] = "1" };
+var sample = workspace.CopySample("HelloDistroless", "sample");
+var environment = workspace.Environment;
 var archive = Path.Combine(work, "image.tar");
 string[] plain = ["publish", "-c", "Release", "-r", "linux-x64", "-nologo", "-v:q"];
 // The image step forced: what a publish costs when it does the image work (the incremental skip
@@ -64,10 +44,10 @@ Report("");
 // 1. Warm publish overhead: nothing changed, every cache warm.
 await Run("dotnet", distroless, sample, environment);
 await Run("dotnet", plain, sample, environment);
-var plainTimes = await Time(runs, () => Run("dotnet", plain, sample, environment));
-var distrolessTimes = await Time(runs, () => Run("dotnet", distroless, sample, environment));
+var plainTimes = await TimeAsync(runs, () => Run("dotnet", plain, sample, environment));
+var distrolessTimes = await TimeAsync(runs, () => Run("dotnet", distroless, sample, environment));
 await Run("dotnet", incremental, sample, environment);
-var skippedTimes = await Time(runs, () => Run("dotnet", incremental, sample, environment));
+var skippedTimes = await TimeAsync(runs, () => Run("dotnet", incremental, sample, environment));
 var overhead = Median(distrolessTimes) - Median(plainTimes);
 Report("## Warm publish (no change)");
 Report($"| plain `dotnet publish` | {Median(plainTimes):F2} s |");
@@ -82,10 +62,10 @@ var original = File.ReadAllText(program);
 var change = 0;
 void Change() => File.WriteAllText(program, original + $"\nConsole.WriteLine(\"change: {++change}\");\n");
 var before = ReadLayers(archive);
-var plainChange = await Time(runs, async () => { Change(); await Run("dotnet", plain, sample, environment); });
+var plainChange = await TimeAsync(runs, async () => { Change(); await Run("dotnet", plain, sample, environment); });
 var layerChanges = new List<int>();
 var changedBytes = new List<long>();
-var distrolessChange = await Time(runs, async () =>
+var distrolessChange = await TimeAsync(runs, async () =>
 {
     var previous = ReadLayers(archive);
     Change();
@@ -104,7 +84,7 @@ Report("");
 
 // 3. Cold base generation (empty cache) against mmdebstrap --variant=extract of the same packages.
 var packages = DebianRelease.Bookworm.Packages.Concat(DebianRelease.Bookworm.IcuPackages).ToList();
-var ours = await Time(runs, async () =>
+var ours = await TimeAsync(runs, async () =>
 {
     var coldCache = Path.Combine(work, "cold-" + Guid.NewGuid().ToString("N"));
     using var http = new HttpClient();
@@ -115,7 +95,7 @@ var ours = await Time(runs, async () =>
         new BaseRequest(DebianRelease.Bookworm, Platform.LinuxAmd64, new Uri(mirror), new Uri(securityMirror), BaseFlavor.Runtime(invariantGlobalization: false)));
     Directory.Delete(coldCache, recursive: true);
 });
-var mmdebstrap = await Time(runs, async () =>
+var mmdebstrap = await TimeAsync(runs, async () =>
 {
     var target = Path.Combine(work, "mmdebstrap-" + Guid.NewGuid().ToString("N"));
     await Run("mmdebstrap", ["--quiet", "--variant=extract", "--include=" + string.Join(',', packages), "bookworm", target,
@@ -126,24 +106,8 @@ Report("## Cold base generation (bookworm amd64, 11 packages incl. ICU, empty ca
 Report($"| `mmdebstrap --variant=extract` | {Median(mmdebstrap):F2} s |");
 Report($"| Distroless.Sdk (download, verify, layer, compress) | {Median(ours):F2} s ({Median(ours) / Median(mmdebstrap):F2}x mmdebstrap; target < 1, aim 0.5) |");
 
-Directory.CreateDirectory(Path.Combine(root, "artifacts", "bench"));
-File.WriteAllText(Path.Combine(root, "artifacts", "bench", "results.md"), report.ToString());
+workspace.Save("results.md");
 return 0;
-
-static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
-
-static async Task<List<double>> Time(int runs, Func<Task> action)
-{
-    var times = new List<double>();
-    for (var i = 0; i < runs; i++)
-    {
-        var clock = Stopwatch.StartNew();
-        await action();
-        times.Add(clock.Elapsed.TotalSeconds);
-    }
-
-    return times;
-}
 
 static async Task Run(string file, string[] arguments, string directory, Dictionary<string, string>? environment = null)
 {

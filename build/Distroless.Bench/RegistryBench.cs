@@ -26,38 +26,16 @@ internal static partial class RegistryBench
 {
     public static async Task<int> RunAsync(string root, int runs)
     {
-        var work = Path.Combine(Path.GetTempPath(), "distroless-bench", "registry-" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
-        Directory.CreateDirectory(work);
-        var report = new StringBuilder();
-        void Report(string line)
-        {
-            Console.WriteLine(line);
-            report.AppendLine(line);
-        }
-
         // The packed SDK, the sample and its environment, as the main benchmark sets them up.
-        var version = System.Xml.Linq.XDocument.Load(Path.Combine(root, "build", "version.props")).Descendants("DistrolessSdkVersion").Single().Value;
-        var feed = Path.Combine(work, "feed");
-        await RunAsync("dotnet", ["pack", Path.Combine(root, "src", "Distroless.Sdk"), "-c", "Release", "-o", feed, "-p:PackageOutputPath=" + feed, "-v:q"], root);
-        var sample = Path.Combine(work, "sample");
-        Directory.CreateDirectory(sample);
-        foreach (var file in Directory.GetFiles(Path.Combine(root, "samples", "HelloDistroless")))
-        {
-            File.Copy(file, Path.Combine(sample, Path.GetFileName(file)));
-        }
+        var workspace = await BenchWorkspace.CreateAsync(root, "registry");
+        var work = workspace.Directory;
+        void Report(string line) => workspace.Report(line);
 
-        File.WriteAllText(Path.Combine(sample, "Directory.Build.props"), $"<Project><PropertyGroup><DistrolessSdkVersion>{version}</DistrolessSdkVersion></PropertyGroup></Project>");
-        File.WriteAllText(Path.Combine(sample, "nuget.config"), $"<configuration><packageSources><add key=\"bench\" value=\"{feed}\" /></packageSources></configuration>");
-        var environment = new Dictionary<string, string>
-        {
-            ["NUGET_PACKAGES"] = Path.Combine(work, "nuget-packages"),
-            ["DISTROLESS_CACHE"] = Path.Combine(work, "cache"),
-            ["MSBUILDDISABLENODEREUSE"] = "1",
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            // No credentials of the machine's user: the registry is open.
-            ["DOCKER_CONFIG"] = Path.Combine(work, "no-docker-config"),
-            ["REGISTRY_AUTH_FILE"] = Path.Combine(work, "no-auth.json"),
-        };
+        var sample = workspace.CopySample("HelloDistroless", "sample");
+        var environment = workspace.Environment;
+        // No credentials of the machine's user: the registry is open.
+        environment["DOCKER_CONFIG"] = Path.Combine(work, "no-docker-config");
+        environment["REGISTRY_AUTH_FILE"] = Path.Combine(work, "no-auth.json");
         // Self-contained, as the issue sets the comparison up: the SDK puts the whole publish
         // directory (runtime included) in its one app layer and sends it again on every change.
         string[] publish = ["publish", "-c", "Release", "-r", "linux-x64", "--self-contained", "-nologo"];
@@ -211,8 +189,7 @@ internal static partial class RegistryBench
         Report($"| all requests of ours | {string.Join(", ", ourKinds.GroupBy(k => k).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"))} |");
         Report($"| all requests of skopeo | {string.Join(", ", skopeoKinds.GroupBy(k => k).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} ×{g.Count()}"))} |");
 
-        Directory.CreateDirectory(Path.Combine(root, "artifacts", "bench"));
-        File.WriteAllText(Path.Combine(root, "artifacts", "bench", "registry.md"), report.ToString());
+        workspace.Save("registry.md");
         try
         {
             Directory.Delete(work, recursive: true);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using NUnit.Framework;
 
 namespace Distroless.IntegrationTests;
@@ -55,7 +53,7 @@ public sealed class BadInputTests
     [Test]
     public async Task An_unreachable_mirror_is_named_in_the_error()
     {
-        var port = ClosedPort();
+        var port = FreePort.Next();
         var mirror = $"http://127.0.0.1:{port}/debian";
         var (result, archive) = await PublishAsync("-p:DistrolessDebianMirror=" + mirror, "-p:DistrolessDebianSecurityMirror=" + mirror);
         AssertFailedWith(result, archive, "DSTL2001");
@@ -68,12 +66,5 @@ public sealed class BadInputTests
         using var mirror = MirrorProxy.Start(tamperWithInRelease: true);
         var (result, archive) = await PublishAsync("-p:DistrolessDebianMirror=" + mirror.MainUri, "-p:DistrolessDebianSecurityMirror=" + mirror.SecurityUri);
         AssertFailedWith(result, archive, "DSTL2002");
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -17,11 +17,7 @@ public sealed class DebugVariantTests
     [OneTimeSetUp]
     public async Task PublishAsync()
     {
-        var sample = SampleProject.Create("debug");
-        _archive = Path.Combine(sample.Directory, "debug.tar");
-        var published = await sample.PublishAsync(SharedCache.Path, "-r", "linux-x64", "-p:DistrolessDebug=true", "-p:ContainerArchiveOutputPath=" + _archive);
-        Assert.That(published.ExitCode, Is.Zero, published.All);
-        _image = ImageArchive.Open(_archive);
+        (_image, _archive) = await SampleImages.PublishAsync(SampleProject.Create("debug"), "debug", "-r", "linux-x64", "-p:DistrolessDebug=true");
         _loaded = await Podman.LoadAsync(_archive);
     }
 

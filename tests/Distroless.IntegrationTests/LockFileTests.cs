@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using NUnit.Framework;
 
 namespace Distroless.IntegrationTests;
@@ -44,7 +42,7 @@ public sealed class LockFileTests
             _lockAfterLocked = File.ReadAllText(_lockFile);
         }
 
-        var unreachable = $"http://127.0.0.1:{ClosedPort()}/";
+        var unreachable = $"http://127.0.0.1:{FreePort.Next()}/";
         var offlineArchive = Path.Combine(_sample.Directory, "offline.tar");
         var offline = await _sample.PublishAsync(_cache, "-r", "linux-x64", "-p:DistrolessIncremental=false",
             "-p:DistrolessDebianMirror=" + unreachable + "debian", "-p:DistrolessDebianSecurityMirror=" + unreachable + "debian-security",
@@ -114,12 +112,5 @@ public sealed class LockFileTests
             Assert.That(File.Exists(_changed.Archive), Is.False);
             Assert.That(File.ReadAllText(_lockFile), Is.EqualTo(_lockAfterFirst));
         });
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

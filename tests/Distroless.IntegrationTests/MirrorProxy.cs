@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Distroless.Building;
 
@@ -47,11 +46,7 @@ public sealed class MirrorProxy : IDisposable
     public static MirrorProxy Start(bool tamperWithInRelease = false)
     {
         var (main, security) = HostDefaults.ResolveMirrors(null, null, "bookworm", Environment.GetEnvironmentVariable);
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return new MirrorProxy(port, main, security, tamperWithInRelease);
+        return new MirrorProxy(FreePort.Next(), main, security, tamperWithInRelease);
     }
 
     private async Task ServeAsync()

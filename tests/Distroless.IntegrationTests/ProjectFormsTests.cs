@@ -30,11 +30,9 @@ public sealed class ProjectFormsTests
               </ItemGroup>
             </Project>
             """);
-        var archive = Path.Combine(sample.Directory, "sdk-form.tar");
 
-        var published = await sample.PublishAsync(SharedCache.Path, "-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + archive);
+        var (_, archive) = await SampleImages.PublishAsync(sample, "sdk-form", "-r", "linux-x64");
 
-        Assert.That(published.ExitCode, Is.Zero, published.All);
         Assert.That(await SampleImages.RunAsync(archive), Does.ContainKey("hello").WithValue("Hello from a distroless image!"));
     }
 

@@ -24,11 +24,7 @@ public sealed class ScannerMetadataTests
     [OneTimeSetUp]
     public async Task PublishAndUnpackAsync()
     {
-        var sample = SampleProject.Create("scan");
-        _archive = Path.Combine(sample.Directory, "scan.tar");
-        var published = await sample.PublishAsync(SharedCache.Path, "-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + _archive);
-        Assert.That(published.ExitCode, Is.Zero, published.All);
-        _image = ImageArchive.Open(_archive);
+        (_image, _archive) = await SampleImages.PublishAsync(SampleProject.Create("scan"), "scan", "-r", "linux-x64");
 
         var layout = TestEnvironment.NewTempDirectory("scan-layout");
         await ProcessRunner.RunCheckedAsync("tar", ["-xf", _archive, "-C", layout]);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using NUnit.Framework;
 
@@ -24,19 +23,10 @@ public sealed class WebAppTests
     [OneTimeSetUp]
     public async Task PublishBothAndStartTheWebAppAsync()
     {
-        var web = SampleProject.Create("web", "HelloWeb");
-        var webArchive = Path.Combine(web.Directory, "web.tar");
-        var published = await web.PublishAsync(SharedCache.Path, "-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + webArchive);
-        Assert.That(published.ExitCode, Is.Zero, published.All);
-        _web = ImageArchive.Open(webArchive);
+        (_web, var webArchive) = await SampleImages.PublishAsync(SampleProject.Create("web", "HelloWeb"), "web", "-r", "linux-x64");
+        (_console, _) = await SampleImages.PublishAsync(SampleProject.Create("console"), "console", "-r", "linux-x64");
 
-        var console = SampleProject.Create("console");
-        var consoleArchive = Path.Combine(console.Directory, "console.tar");
-        published = await console.PublishAsync(SharedCache.Path, "-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + consoleArchive);
-        Assert.That(published.ExitCode, Is.Zero, published.All);
-        _console = ImageArchive.Open(consoleArchive);
-
-        _port = FreePort();
+        _port = FreePort.Next();
         _loaded = await Podman.LoadAsync(webArchive);
         var run = await Podman.RunCheckedAsync("run", "-d", "-p", $"127.0.0.1:{_port}:8080", _loaded);
         _container = run.Output.Trim();
@@ -146,12 +136,5 @@ public sealed class WebAppTests
 
             await Task.Delay(250);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

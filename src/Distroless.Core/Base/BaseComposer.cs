@@ -200,16 +200,8 @@ public sealed class BaseComposer
         public static ResolvedPackage From(PackageRecord p) => new(p.Name, p.Version.Text, p.Architecture, p.Filename,
             p.Size, p.Sha256.Hex, p.Source, p.Origin.ArchiveRoot.AbsoluteUri, p.Origin.Suite);
 
-        public PackageRecord ToRecord(ArchiveSuite origin) => new()
-        {
-            Name = Name,
-            Version = DebVersion.Parse(Version),
-            Architecture = Architecture,
-            Filename = Filename,
-            Size = Size,
-            Sha256 = Digest.FromHex(Sha256),
-            Source = Source,
-            Origin = origin,
-        };
+        // The same fields as a lock entry, plus the archive root; one conversion serves both.
+        public PackageRecord ToRecord(ArchiveSuite origin)
+            => new LockedPackage(Name, Version, Architecture, Suite, Filename, Size, Sha256, Source).ToRecord(origin);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using Distroless.Caching;
 using Distroless.Output;
@@ -19,13 +20,18 @@ public sealed partial class Containerizer
         var cache = new BlobCache(plan.CacheDirectory);
         var options = RegistryOptionsFor(plan.RegistrySettings);
         using var sessions = new RegistrySessions(options, _credentials, _logger);
-        var (images, index) = File.Exists(plan.Source)
-            ? ImageArchiveReader.Read(plan.Source, cache)
-            : await new RegistryImagePuller(cache, host => sessions.Get(host, push: false), _logger)
-                .PullImagesAsync(ImageReference.Parse(plan.Source, "the image to push"), ct).ConfigureAwait(false);
+        var (images, index) = await ReadExistingAsync(plan.Source, "the image to push", cache, sessions, ct).ConfigureAwait(false);
         var result = await SendAsync(plan.Output, images, index, [], cache, sessions, options, ct).ConfigureAwait(false);
         _logger.LogInformation("Copied {Source} ({Digest}, {Count} platform(s)) in {Seconds:F2} s", plan.Source, result.Digest,
             images.Length, clock.Elapsed.TotalSeconds);
         return result;
     }
+
+    /// <summary>An existing image (every platform of an index): an archive path if one exists there, else a registry reference.</summary>
+    private async Task<(ImmutableArray<BuiltImage> Images, BuiltIndex? Index)> ReadExistingAsync(string source, string role, BlobCache cache,
+        RegistrySessions sessions, CancellationToken ct)
+        => File.Exists(source)
+            ? ImageArchiveReader.Read(source, cache)
+            : await new RegistryImagePuller(cache, host => sessions.Get(host, push: false), _logger)
+                .PullImagesAsync(ImageReference.Parse(source, role), ct).ConfigureAwait(false);
 }

@@ -26,10 +26,7 @@ public sealed partial class Containerizer
         var cache = new BlobCache(plan.CacheDirectory);
         var options = RegistryOptionsFor(plan.RegistrySettings);
         using var sessions = new RegistrySessions(options, _credentials, _logger);
-        var (sources, _) = File.Exists(plan.Source)
-            ? ImageArchiveReader.Read(plan.Source, cache)
-            : await new RegistryImagePuller(cache, host => sessions.Get(host, push: false), _logger)
-                .PullImagesAsync(ImageReference.Parse(plan.Source, "the image to rebase"), ct).ConfigureAwait(false);
+        var (sources, _) = await ReadExistingAsync(plan.Source, "the image to rebase", cache, sessions, ct).ConfigureAwait(false);
 
         var recipes = sources.Select(image => BaseRecipe.FromAnnotations(image.Manifest.Annotations)
             ?? throw Errors.NotRebaseable(plan.Source, $"its {image.Config.Platform} image has no {BaseRecipe.Annotation} annotation")).ToList();

@@ -98,8 +98,12 @@ public sealed partial class Containerizer
         RegistrySessions sessions, LockState locks, CancellationToken ct)
     {
         var platform = Platform.FromRuntimeIdentifier(plan.Base.RuntimeIdentifier)!;
+        // Read once (and before anything starts in the background): the runtime layers, the
+        // web-app check and the SBOM all need the frameworks.
+        (string ConfigPath, List<RuntimeFramework> Frameworks)? runtime = plan.App.SelfContained ? null : RuntimeFrameworks(plan);
         var baseTask = GetBaseAsync(plan, platform, cache, sessions, locks, ct);
-        var runtimeTask = plan.App.SelfContained ? Task.FromResult<IReadOnlyList<LayerBlob>>([]) : BuildRuntimeLayersAsync(plan, cache, ct);
+        var runtimeTask = runtime is { } shared ? BuildRuntimeLayersAsync(plan, shared.ConfigPath, shared.Frameworks, cache, ct)
+            : Task.FromResult<IReadOnlyList<LayerBlob>>([]);
         var deps = plan.App.DepsJsonPath is { } depsPath && File.Exists(depsPath) ? DepsJson.Read(depsPath) : null;
         var appTask = Task.Run(() => BuildAppLayers(plan, deps, cache), ct);
         // All finish before this returns or throws: a failure of one must not leave the others
@@ -110,7 +114,7 @@ public sealed partial class Containerizer
         var appLayers = await appTask.ConfigureAwait(false);
 
         ImmutableArray<LayerBlob> added = [.. runtimeLayers, .. appLayers];
-        var frameworks = plan.App.SelfContained ? [] : RuntimeFrameworks(plan).Frameworks.Select(f => (f.Name, f.Version)).ToList();
+        var frameworks = runtime?.Frameworks.Select(f => (f.Name, f.Version)).ToList() ?? [];
         var isWeb = plan.App.IsWebApp || AppKind.IsWebApp(frameworks, deps);
         var config = ImageConfigFactory.Create(plan, platform, baseImage, added, isWeb);
         var image = BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations);
@@ -255,10 +259,10 @@ public sealed partial class Containerizer
     /// (and Microsoft.NETCore.App, which every other framework builds on), at the versions the
     /// plan pins, from the runtime packs NuGet resolves.
     /// </summary>
-    private async Task<IReadOnlyList<LayerBlob>> BuildRuntimeLayersAsync(ImagePlan plan, BlobCache cache, CancellationToken ct)
+    private async Task<IReadOnlyList<LayerBlob>> BuildRuntimeLayersAsync(ImagePlan plan, string configPath, List<RuntimeFramework> frameworks,
+        BlobCache cache, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var (configPath, frameworks) = RuntimeFrameworks(plan);
         var rid = plan.Base.RuntimeIdentifier;
         var locator = new Lazy<RuntimePackLocator>(() => new RuntimePackLocator(
             plan.App.Runtime.NuGetSettingsRoot ?? Path.GetDirectoryName(configPath)!, plan.App.Runtime.NuGetPackagesFolder, _logger));

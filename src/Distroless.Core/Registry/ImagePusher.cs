@@ -34,21 +34,12 @@ public sealed class ImagePusher
     public async Task<PushResult> PushAsync(IReadOnlyList<ImageReference> references, IReadOnlyList<BlobSource> blobs,
         byte[] manifest, string manifestMediaType, CancellationToken ct = default, IReadOnlyList<Referrer>? referrers = null)
     {
-        var repository = references[0].Repository;
-        var mountSources = blobs.Select(b => _locations.Find(b.Descriptor.Digest)).OfType<string>().Distinct().ToList();
-        var client = new RepositoryClient(_transport, repository, mountSources);
-        await _transport.EnsureReadyAsync(ct).ConfigureAwait(false);
-        var requestsBefore = _transport.RequestCount;
+        var (client, requestsBefore) = await OpenAsync(references[0].Repository, blobs, ct).ConfigureAwait(false);
 
         // Tags first: where one already points at this image, the registry has all of its blobs
         // (it accepts a manifest only then), so an unchanged republish costs one HEAD per tag.
         var digest = Digest.Compute(manifest);
-        var current = new List<(ImageReference Reference, bool UpToDate)>();
-        foreach (var reference in references)
-        {
-            var tag = reference.Tag ?? digest.ToString();
-            current.Add((reference, await client.ManifestDigestAsync(tag, client.PushScope, ct).ConfigureAwait(false) == digest));
-        }
+        var current = await TagStatesAsync(client, references, digest, ct).ConfigureAwait(false);
 
         var blobsToCheck = current.Any(c => c.UpToDate) ? [] : blobs;
         var counts = await PushBlobsAsync(client, blobsToCheck, ct).ConfigureAwait(false);
@@ -97,19 +88,11 @@ public sealed class ImagePusher
     public async Task<PushResult> PushIndexAsync(IReadOnlyList<ImageReference> references, IReadOnlyList<ImageToPush> images,
         byte[] index, CancellationToken ct = default)
     {
-        var repository = references[0].Repository;
         var allBlobs = images.SelectMany(i => i.Blobs).GroupBy(b => b.Descriptor.Digest).Select(g => g.First()).ToList();
-        var mountSources = allBlobs.Select(b => _locations.Find(b.Descriptor.Digest)).OfType<string>().Distinct().ToList();
-        var client = new RepositoryClient(_transport, repository, mountSources);
-        await _transport.EnsureReadyAsync(ct).ConfigureAwait(false);
-        var requestsBefore = _transport.RequestCount;
+        var (client, requestsBefore) = await OpenAsync(references[0].Repository, allBlobs, ct).ConfigureAwait(false);
 
         var digest = Digest.Compute(index);
-        var current = new List<(ImageReference Reference, bool UpToDate)>();
-        foreach (var reference in references)
-        {
-            current.Add((reference, await client.ManifestDigestAsync(reference.Tag ?? digest.ToString(), client.PushScope, ct).ConfigureAwait(false) == digest));
-        }
+        var current = await TagStatesAsync(client, references, digest, ct).ConfigureAwait(false);
 
         var counts = new BlobCounts { Present = allBlobs.Count };
         var manifestsPut = 0;
@@ -152,6 +135,33 @@ public sealed class ImagePusher
         };
         _logger.LogInformation("Pushed {References} ({Platforms} platforms): {Result}", string.Join(", ", references), images.Count, result);
         return result;
+    }
+
+    /// <summary>
+    /// A client for the repository whose push scope also covers the repositories the blobs can be
+    /// mounted from (one token for the whole push), after the registry's ping; and the request
+    /// count so far, so the result can say how many this push made.
+    /// </summary>
+    private async Task<(RepositoryClient Client, int RequestsBefore)> OpenAsync(string repository, IReadOnlyList<BlobSource> blobs, CancellationToken ct)
+    {
+        var mountSources = blobs.Select(b => _locations.Find(b.Descriptor.Digest)).OfType<string>().Distinct().ToList();
+        var client = new RepositoryClient(_transport, repository, mountSources);
+        await _transport.EnsureReadyAsync(ct).ConfigureAwait(false);
+        return (client, _transport.RequestCount);
+    }
+
+    /// <summary>Each reference, and whether its tag (or digest) already points at <paramref name="digest"/>.</summary>
+    private static async Task<List<(ImageReference Reference, bool UpToDate)>> TagStatesAsync(RepositoryClient client,
+        IReadOnlyList<ImageReference> references, Digest digest, CancellationToken ct)
+    {
+        var states = new List<(ImageReference Reference, bool UpToDate)>();
+        foreach (var reference in references)
+        {
+            var tag = reference.Tag ?? digest.ToString();
+            states.Add((reference, await client.ManifestDigestAsync(tag, client.PushScope, ct).ConfigureAwait(false) == digest));
+        }
+
+        return states;
     }
 
     /// <summary>Attaches each referrer the registry does not hold yet (after the subject is in place); returns how many.</summary>

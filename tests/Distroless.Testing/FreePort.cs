@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Distroless.RegistryTests.Infrastructure;
+namespace Distroless.Testing;
 
 /// <summary>Free TCP ports on 127.0.0.1 for servers that cannot report the port they bound themselves.</summary>
 public static class FreePort
