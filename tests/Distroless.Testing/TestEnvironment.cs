@@ -5,9 +5,14 @@ public static class TestEnvironment
 {
     public static string RepositoryRoot { get; } = FindRoot();
 
-    /// <summary>~/.cache/distroless-tests: what the slow tests keep between runs.</summary>
-    public static string CacheRoot { get; } = Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distroless-tests");
+    /// <summary>
+    /// ~/.cache/distroless-tests (or DISTROLESS_TEST_CACHE): what the slow tests keep between
+    /// runs. Two checkouts tested at once on one machine need one each, because both pack the
+    /// same Distroless.Sdk version into it.
+    /// </summary>
+    public static string CacheRoot { get; } = Environment.GetEnvironmentVariable("DISTROLESS_TEST_CACHE") is { Length: > 0 } root
+        ? Path.GetFullPath(root)
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "distroless-tests");
 
     /// <summary>
     /// NuGet packages for the test builds, apart from the user's own folder, so the freshly
