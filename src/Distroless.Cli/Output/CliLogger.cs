@@ -33,7 +33,7 @@ internal sealed class CliLoggerProvider(ConsoleSink sink) : ILoggerProvider
             sink.WriteLine(logLevel switch
             {
                 LogLevel.Critical or LogLevel.Error => "error: " + message,
-                LogLevel.Warning => "warning: " + message,
+                LogLevel.Warning => Diagnostics.DiagnosticLog.CodeOf(eventId) is { } code ? $"warning {code}: {message}" : "warning: " + message,
                 LogLevel.Information => message,
                 _ => "  " + message,
             });

@@ -120,7 +120,7 @@ public sealed class BaseComposer
     /// as soon as it arrives, at most one per core (CPU-bound: xz decode, gzip). A package whose
     /// layer is cached is not even downloaded.
     /// </summary>
-    private async Task<LayerBlob[]> BuildLayersAsync(BaseRequest request, ImmutableArray<PackageRecord> packages, bool locked, CancellationToken ct)
+    internal async Task<LayerBlob[]> BuildLayersAsync(BaseRequest request, ImmutableArray<PackageRecord> packages, bool locked, CancellationToken ct)
     {
         using var downloads = new SemaphoreSlim(6);
         using var cpus = new SemaphoreSlim(Environment.ProcessorCount);

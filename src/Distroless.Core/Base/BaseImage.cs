@@ -24,14 +24,14 @@ public sealed record BaseImage
     /// <summary>org.opencontainers.image.base.name/.digest for a registry base.</summary>
     public ImmutableSortedDictionary<string, string>? Annotations { get; init; }
 
-    public static BaseImage From(DistrolessBase generated, BaseRequest request) => new()
+    public static BaseImage From(DistrolessBase generated, BaseRequest request, ImmutableArray<Native.NativeNeed> native = default) => new()
     {
         Description = $"Debian {generated.Release.VersionId} ({generated.Release.Codename}) distroless base",
         Layers = generated.Layers,
         Packages = generated.Packages,
         Annotations = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
         {
-            [BaseRecipe.Annotation] = BaseRecipe.From(request, generated.Layers.Length).ToJson(),
+            [BaseRecipe.Annotation] = BaseRecipe.From(request, generated.Layers.Length, native).ToJson(),
         }),
     };
 }

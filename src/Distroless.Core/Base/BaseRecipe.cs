@@ -24,6 +24,14 @@ public sealed record BaseRecipe
     public bool Debug { get; init; }
     public required int Layers { get; init; }
 
+    /// <summary>
+    /// What the app's native code needed beyond the base, and the package added for each
+    /// (<see cref="NativeClosure"/>): a rebase adds them again, `distroless inspect` shows why.
+    /// Absent when nothing was added, so such images keep the digests they always had.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ImmutableArray<Native.NativeNeed>? Native { get; init; }
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
@@ -31,8 +39,9 @@ public sealed record BaseRecipe
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static BaseRecipe From(BaseRequest request, int layers) => new()
+    public static BaseRecipe From(BaseRequest request, int layers, ImmutableArray<Native.NativeNeed> native = default) => new()
     {
+        Native = native.IsDefaultOrEmpty ? null : native,
         Suite = request.Release.Codename,
         Cpp = request.Flavor.Cpp,
         Ssl = request.Flavor.Ssl,

@@ -19,6 +19,7 @@ public sealed class DependencyResolver
     private readonly IReadOnlySet<string> _ignored;
     private readonly Dictionary<string, PackageRecord> _selected = new(StringComparer.Ordinal);
     private readonly List<PackageRecord> _added = [];
+    private readonly Dictionary<string, string> _addedFor = new(StringComparer.Ordinal);
 
     public DependencyResolver(IReadOnlyList<PackageIndex> indexes, string architecture, IEnumerable<PackageRecord> present, IReadOnlySet<string> ignored)
     {
@@ -31,8 +32,11 @@ public sealed class DependencyResolver
         }
     }
 
+    /// <summary>Each added package → what needed it ("the project", or the package that depends on it).</summary>
+    public IReadOnlyDictionary<string, string> AddedFor => _addedFor;
+
     /// <summary>Adds each requested package and its dependency closure; returns what was added, in resolution order.</summary>
-    public ImmutableArray<PackageRecord> Resolve(IEnumerable<PackageConstraint> requested)
+    public ImmutableArray<PackageRecord> Resolve(IEnumerable<PackageConstraint> requested, string requestedBy = "the project")
     {
         foreach (var constraint in requested)
         {
@@ -46,9 +50,9 @@ public sealed class DependencyResolver
                 throw Errors.UnknownPackage(constraint.Name, $"{string.Join(", ", _indexes.Select(i => i.Origin.Suite))} for {_architecture}");
             }
 
-            if (!TrySatisfy(new PackageRelation([constraint]), "the project"))
+            if (!TrySatisfy(new PackageRelation([constraint]), requestedBy))
             {
-                throw Errors.UnsatisfiableDependency(constraint.ToString(), "the project", Available(constraint.Name));
+                throw Errors.UnsatisfiableDependency(constraint.ToString(), requestedBy, Available(constraint.Name));
             }
         }
 
@@ -74,6 +78,7 @@ public sealed class DependencyResolver
 
             _selected[candidate.Name] = candidate;
             _added.Add(candidate);
+            _addedFor[candidate.Name] = neededBy;
             foreach (var dependency in candidate.PreDepends.Concat(candidate.Depends))
             {
                 if (!TrySatisfy(dependency, candidate.Name))

@@ -63,6 +63,9 @@ public sealed record LockFile
         File.Move(temp, full, overwrite: true);
     }
 
+    /// <summary>A platform's section as the file writes it (to tell whether anything changed).</summary>
+    public static string ToJson(LockedPlatform platform) => JsonSerializer.Serialize(platform, Json);
+
     public LockFile WithPlatform(string architecture, LockedPlatform platform)
         => this with { Platforms = Platforms.WithComparers(StringComparer.Ordinal).SetItem(architecture, platform) };
 }
@@ -76,6 +79,25 @@ public sealed record LockedPlatform
     /// <summary>Suite → SHA-256 of its InRelease when the lock was written.</summary>
     public ImmutableSortedDictionary<string, string> InRelease { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
+    public ImmutableArray<LockedPackage> Packages { get; init; } = [];
+
+    /// <summary>What the app's native libraries needed beyond this base, and the packages added for it; null when nothing.</summary>
+    public LockedNative? Native { get; init; }
+}
+
+/// <summary>
+/// The packages added because the app's native code needs libraries the base lacks
+/// (<see cref="NativeClosure"/>). <see cref="Missing"/> is the question (the sonames the base
+/// lacked), the rest its answer: the lock answers a later build whose base lacks the same.
+/// </summary>
+public sealed record LockedNative
+{
+    public ImmutableArray<string> Missing { get; init; } = [];
+
+    /// <summary>Each soname, the package chosen for it (null: no Debian package has it), and the files that need it.</summary>
+    public ImmutableArray<Native.NativeNeed> Needs { get; init; } = [];
+
+    /// <summary>The chosen packages and their dependencies, in layer order.</summary>
     public ImmutableArray<LockedPackage> Packages { get; init; } = [];
 }
 

@@ -109,11 +109,12 @@ public sealed partial class Containerizer
         // All finish before this returns or throws: a failure of one must not leave the others
         // writing into the cache behind the caller's back.
         await Task.WhenAll(baseTask, runtimeTask, appTask).ConfigureAwait(false);
-        var baseImage = await baseTask.ConfigureAwait(false);
+        var (baseImage, generated) = await baseTask.ConfigureAwait(false);
         var runtimeLayers = await runtimeTask.ConfigureAwait(false);
         var appLayers = await appTask.ConfigureAwait(false);
 
         ImmutableArray<LayerBlob> added = [.. runtimeLayers, .. appLayers];
+        baseImage = await FitToNativeCodeAsync(plan, baseImage, generated, added, cache, locks, ct).ConfigureAwait(false);
         var frameworks = runtime?.Frameworks.Select(f => (f.Name, f.Version)).ToList() ?? [];
         var isWeb = plan.App.IsWebApp || AppKind.IsWebApp(frameworks, deps);
         var config = ImageConfigFactory.Create(plan, platform, baseImage, added, isWeb);
@@ -121,13 +122,13 @@ public sealed partial class Containerizer
         return (image, baseImage.Packages, plan.Sbom ? SbomFactory.Create(plan, image, baseImage.Packages, cache, deps, frameworks) : null);
     }
 
-    private async Task<BaseImage> GetBaseAsync(ImagePlan plan, Platform platform, BlobCache cache, RegistrySessions sessions,
-        LockState locks, CancellationToken ct)
+    private async Task<(BaseImage Image, GeneratedBase? Generated)> GetBaseAsync(ImagePlan plan, Platform platform, BlobCache cache,
+        RegistrySessions sessions, LockState locks, CancellationToken ct)
     {
         if (plan.Base.Image is { } reference)
         {
             var puller = new RegistryImagePuller(cache, host => sessions.Get(host, push: false), _logger);
-            return await puller.PullAsync(ImageReference.Parse(reference), platform, ct).ConfigureAwait(false);
+            return (await puller.PullAsync(ImageReference.Parse(reference), platform, ct).ConfigureAwait(false), null);
         }
 
         var release = DebianRelease.Find(plan.Base.Suite)!;
@@ -143,7 +144,7 @@ public sealed partial class Containerizer
         var architecture = platform.DebianArchitecture;
         var (composed, section) = await composer.ComposeAsync(request, locks.For(architecture), locks.Mode, ct).ConfigureAwait(false);
         locks.Record(architecture, section);
-        return BaseImage.From(composed, request);
+        return (BaseImage.From(composed, request), new GeneratedBase(composed, request, section, composer, archive));
     }
 
     /// <summary>A plan's registry settings with what this containerizer was given: the handler seam and the progress sink.</summary>

@@ -96,6 +96,15 @@ public sealed record BasePlan
     /// <summary>Drop what a .NET app cannot use (gconv, unused ICU and OpenSSL plug-ins). On by default.</summary>
     public bool Slim { get; init; } = true;
 
+    /// <summary>
+    /// Add the Debian packages the app's native libraries need (DT_NEEDED the base lacks), found
+    /// through the archive's Contents index. Off: nothing is added, each missing library is a warning.
+    /// </summary>
+    public bool ResolveNativeDependencies { get; init; } = true;
+
+    /// <summary>A library the app's native code needs and no Debian package provides is an error, not a warning.</summary>
+    public bool StrictNativeDependencies { get; init; }
+
     /// <summary>distroless.lock.json beside the project; null for no lock file.</summary>
     public string? LockFile { get; init; }
 

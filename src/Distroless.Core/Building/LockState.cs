@@ -56,6 +56,6 @@ internal sealed class LockState
         logger.LogInformation("Wrote the lock file {Path} ({Platforms})", _path, string.Join(", ", _current.Platforms.Keys));
     }
 
-    private static bool Same(LockedPlatform a, LockedPlatform b)
-        => a.Request.SequenceEqual(b.Request) && a.Packages.SequenceEqual(b.Packages) && a.InRelease.SequenceEqual(b.InRelease);
+    // As the file would hold them: records of arrays compare arrays by reference.
+    private static bool Same(LockedPlatform a, LockedPlatform b) => LockFile.ToJson(a) == LockFile.ToJson(b);
 }

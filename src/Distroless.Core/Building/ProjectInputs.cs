@@ -112,6 +112,12 @@ public sealed record ProjectInputs
 
     public bool Debug { get; init; }
 
+    /// <summary>DistrolessResolveNativeDependencies as written ("true", "false" or empty); parsed by the mapper.</summary>
+    public string? ResolveNativeDependencies { get; init; }
+
+    /// <summary>DistrolessStrictNativeDependencies as written.</summary>
+    public string? StrictNativeDependencies { get; init; }
+
     public string? LockFile { get; init; }
 
     public bool Locked { get; init; }

@@ -38,6 +38,8 @@ public static class ProjectPlanMapper
                 ExcludedPackages = inputs.ExcludedPackages.Select(i => i.Spec.Trim()).ToImmutableArray(),
                 Slim = inputs.Slim,
                 Debug = inputs.Debug,
+                ResolveNativeDependencies = Flag(inputs.ResolveNativeDependencies, "DistrolessResolveNativeDependencies", true),
+                StrictNativeDependencies = Flag(inputs.StrictNativeDependencies, "DistrolessStrictNativeDependencies", false),
                 LockFile = NonEmpty(inputs.LockFile),
                 LockMode = inputs.Locked ? "Locked" : inputs.UpdateLock ? "Update" : "Auto",
             },
@@ -204,4 +206,13 @@ public static class ProjectPlanMapper
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>A true/false property: empty takes the default, anything else but true or false is DSTL1004.</summary>
+    private static bool Flag(string? value, string property, bool fallback) => NonEmpty(value)?.ToLowerInvariant() switch
+    {
+        null => fallback,
+        "true" => true,
+        "false" => false,
+        _ => throw Errors.InvalidProperty(property, value!.Trim(), "true or false"),
+    };
 }

@@ -19,6 +19,7 @@ public sealed class DebianArchiveClient
     private readonly InReleaseVerifier _verifier;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<VerifiedRelease>> _releases = new(StringComparer.Ordinal);
 
     public DebianArchiveClient(HttpFetcher http, BlobCache cache, InReleaseVerifier verifier, TimeProvider time, ILogger logger)
     {
@@ -29,7 +30,14 @@ public sealed class DebianArchiveClient
         _logger = logger;
     }
 
-    public async Task<VerifiedRelease> FetchReleaseAsync(ArchiveSuite suite, CancellationToken ct = default)
+    /// <summary>
+    /// The suite's verified Release. Fetched once per client (one build): the base, its lock
+    /// check and the native-dependency closure all read the same InRelease.
+    /// </summary>
+    public Task<VerifiedRelease> FetchReleaseAsync(ArchiveSuite suite, CancellationToken ct = default)
+        => _releases.GetOrAdd(suite.InReleaseUri.AbsoluteUri, _ => FetchReleaseOnceAsync(suite, ct));
+
+    private async Task<VerifiedRelease> FetchReleaseOnceAsync(ArchiveSuite suite, CancellationToken ct)
     {
         var uri = suite.InReleaseUri;
         var bytes = await _http.GetBytesAsync(uri, ct).ConfigureAwait(false);
@@ -102,24 +110,7 @@ public sealed class DebianArchiveClient
     public async Task<PackageIndex> FetchIndexAsync(VerifiedRelease release, string architecture, CancellationToken ct = default)
     {
         var (path, size, sha256) = SelectIndex(release, architecture);
-        var blob = _cache.Contains(sha256) ? _cache.BlobPath(sha256) : null;
-        if (blob is null)
-        {
-            var plain = release.Suite.Resolve(path);
-            Func<Digest, Exception> mismatch = actual => Errors.IndexChecksumMismatch(plain.ToString(), sha256.ToString(), actual.ToString());
-            if (release.Release.AcquireByHash)
-            {
-                // by-hash paths never change content, so a mirror update between the InRelease
-                // and this request cannot hand us a newer index than the one that was signed.
-                var byHash = release.Suite.Resolve($"{Path.GetDirectoryName(path)!.Replace('\\', '/')}/by-hash/SHA256/{sha256.Hex}");
-                blob = await _http.GetAsync(byHash, (body, _) => _cache.PutAsync(body, sha256, size, mismatch, ct),
-                    allowNotFound: true, ct).ConfigureAwait(false);
-            }
-
-            blob ??= (await _http.GetAsync(plain, (body, _) => _cache.PutAsync(body, sha256, size, mismatch, ct), ct: ct)
-                .ConfigureAwait(false))!;
-            _logger.LogDebug("Fetched {Uri} ({Size} bytes)", plain, size);
-        }
+        var blob = await FetchListedAsync(release, path, size, sha256, ct).ConfigureAwait(false);
 
         byte[] data;
         await using (var file = File.OpenRead(blob))
@@ -138,6 +129,67 @@ public sealed class DebianArchiveClient
         {
             throw Errors.MalformedPackage(release.Suite.Resolve(path).ToString(), e.Message, e);
         }
+    }
+
+    /// <summary>
+    /// The Contents index of the suite's component for <paramref name="architecture"/> (which
+    /// package ships which file), as the signed Release lists it: .gz preferred, as for Packages;
+    /// null when the Release lists none (old mirrors, or a suite without packages of its own).
+    /// </summary>
+    public static (string Path, long Size, Digest Sha256)? SelectContents(VerifiedRelease release, string architecture)
+    {
+        var basePath = $"{release.Suite.Component}/Contents-{architecture}";
+        foreach (var candidate in new[] { basePath + ".gz", basePath + ".xz", basePath, $"Contents-{architecture}.gz" })
+        {
+            if (release.Release.Files.TryGetValue(candidate, out var entry))
+            {
+                return (candidate, entry.Size, entry.Sha256);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Downloads (unless cached) and verifies the Contents index; null when the Release lists none.</summary>
+    public async Task<(string BlobPath, CompressionFormat Format, Digest Sha256)?> FetchContentsAsync(VerifiedRelease release, string architecture,
+        CancellationToken ct = default)
+    {
+        if (SelectContents(release, architecture) is not var (path, size, sha256))
+        {
+            return null;
+        }
+
+        var blob = await FetchListedAsync(release, path, size, sha256, ct).ConfigureAwait(false);
+        return (blob, Decompression.FormatOf(path), sha256);
+    }
+
+    /// <summary>
+    /// A file the signed Release lists (an index), from the cache or the mirror, verified against
+    /// the Release's size and SHA-256 before it is kept.
+    /// </summary>
+    private async Task<string> FetchListedAsync(VerifiedRelease release, string path, long size, Digest sha256, CancellationToken ct)
+    {
+        if (_cache.Contains(sha256))
+        {
+            return _cache.BlobPath(sha256);
+        }
+
+        var plain = release.Suite.Resolve(path);
+        Func<Digest, Exception> mismatch = actual => Errors.IndexChecksumMismatch(plain.ToString(), sha256.ToString(), actual.ToString());
+        string? blob = null;
+        if (release.Release.AcquireByHash)
+        {
+            // by-hash paths never change content, so a mirror update between the InRelease
+            // and this request cannot hand us a newer index than the one that was signed.
+            var byHash = release.Suite.Resolve($"{Path.GetDirectoryName(path)!.Replace('\\', '/')}/by-hash/SHA256/{sha256.Hex}");
+            blob = await _http.GetAsync(byHash, (body, _) => _cache.PutAsync(body, sha256, size, mismatch, ct),
+                allowNotFound: true, ct).ConfigureAwait(false);
+        }
+
+        blob ??= (await _http.GetAsync(plain, (body, _) => _cache.PutAsync(body, sha256, size, mismatch, ct), ct: ct)
+            .ConfigureAwait(false))!;
+        _logger.LogDebug("Fetched {Uri} ({Size} bytes)", plain, size);
+        return blob;
     }
 
     /// <summary>Downloads a .deb (unless cached) and returns its path in the cache.</summary>

@@ -31,6 +31,12 @@ public static class DiagnosticCodes
     public const string LockFileOutOfDate = "DSTL2012";
     public const string LockedPackageGone = "DSTL2013";
     public const string MalformedLockFile = "DSTL2014";
+    public const string NativeDependencyMissing = "DSTL2015";
+
+    // Warnings.
+    public const string NativeDependencyUnresolved = "DSTL2101";
+    public const string NativeDependencyNotAdded = "DSTL2102";
+    public const string ContentsIndexUnavailable = "DSTL2103";
 
     public const string PublishOutputMissing = "DSTL3001";
     public const string MalformedAppManifest = "DSTL3002";

@@ -25,6 +25,12 @@ public static class Errors
         $"the framework-dependent app has no apphost \"{appHost}\" to start it (the image has no dotnet command).",
         "Publish with an apphost: remove UseAppHost=false, or publish --self-contained.");
 
+    public static DistrolessException NativeDependencyMissing(IEnumerable<string> needs) => E(
+        DiagnosticCodes.NativeDependencyMissing,
+        $"the app's native code needs libraries that no Debian package provides: {string.Join("; ", needs)}.",
+        "Give the image the library (in the app's publish output, or through a base that has it), or set " +
+        "DistrolessStrictNativeDependencies=false to publish anyway with a warning for each.");
+
     public static DistrolessException InvalidProperty(string name, string value, string expected) => E(
         DiagnosticCodes.InvalidProperty,
         $"{name} has the invalid value \"{value}\".",

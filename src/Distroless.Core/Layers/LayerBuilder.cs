@@ -1,6 +1,7 @@
 using Distroless.Caching;
 using Distroless.Compression;
 using Distroless.IO;
+using Distroless.Native;
 using Distroless.Oci;
 using Distroless.Tar;
 
@@ -8,7 +9,8 @@ namespace Distroless.Layers;
 
 /// <summary>
 /// Streams a layer straight into the cache: entries → tar → SHA-256 (diff ID) → parallel
-/// gzip → SHA-256 (digest) → file. Nothing is buffered whole and nothing is read back.
+/// gzip → SHA-256 (digest) → file. Nothing is buffered whole and nothing is read back; ELF
+/// files are inspected on the way (<see cref="LayerLibrariesCollector"/>).
 /// </summary>
 public static class LayerBuilder
 {
@@ -51,6 +53,7 @@ public static class LayerBuilder
         int compressionLevel = ParallelGzipStream.DefaultLevel)
     {
         using var blob = cache.BeginWrite();
+        var libraries = new LayerLibrariesCollector();
         Digest diffId;
         long uncompressed;
         using (var gzip = new ParallelGzipStream(blob.Stream, compressionLevel, leaveOpen: true))
@@ -58,7 +61,7 @@ public static class LayerBuilder
         {
             using (var tar = new ReproducibleTarWriter(tarHash, leaveOpen: true))
             {
-                write(new LayerWriter(tar));
+                write(new LayerWriter(tar, libraries));
             }
 
             diffId = tarHash.GetDigest();
@@ -69,6 +72,8 @@ public static class LayerBuilder
         var size = blob.Length;
         var digest = blob.Digest;
         blob.Commit();
+        // What the dynamic loader will find in it, learnt while it was written (see NativeClosure).
+        LayerLibrariesStore.Save(cache, diffId, libraries.Build());
         return new LayerBlob(new Descriptor(MediaTypes.LayerGzip, digest, size), diffId, uncompressed, createdBy);
     }
 }

@@ -1,3 +1,4 @@
+using Distroless.Native;
 using Distroless.Tar;
 
 namespace Distroless.Layers;
@@ -12,8 +13,13 @@ public sealed class LayerWriter
     private readonly ReproducibleTarWriter _tar;
     private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
     private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+    private readonly LayerLibrariesCollector? _libraries;
 
-    internal LayerWriter(ReproducibleTarWriter tar) => _tar = tar;
+    internal LayerWriter(ReproducibleTarWriter tar, LayerLibrariesCollector? libraries = null)
+    {
+        _tar = tar;
+        _libraries = libraries;
+    }
 
     public int EntryCount => _paths.Count;
 
@@ -33,7 +39,9 @@ public sealed class LayerWriter
     {
         var normalized = Normalize(path);
         EnsureParents(normalized, mtime);
-        Add(TarHeader.File(normalized, mode, size, mtime, uid, gid), content);
+        var observed = _libraries?.ObserveFile(normalized, content) ?? content;
+        Add(TarHeader.File(normalized, mode, size, mtime, uid, gid), observed);
+        _libraries?.FileWritten(normalized, observed);
     }
 
     public void AddFile(string path, int mode, long mtime, byte[] content, int uid = 0, int gid = 0)
@@ -44,6 +52,7 @@ public sealed class LayerWriter
         var normalized = Normalize(path);
         EnsureParents(normalized, mtime);
         Add(TarHeader.Symlink(normalized, target, mtime), null);
+        _libraries?.AddSymlink(normalized, target);
     }
 
     public void AddHardlink(string path, string target, int mode, long mtime, int uid = 0, int gid = 0)
@@ -51,6 +60,7 @@ public sealed class LayerWriter
         var normalized = Normalize(path);
         EnsureParents(normalized, mtime);
         Add(new TarHeader(normalized, TarEntryType.Hardlink, mode, uid, gid, mtime) { LinkTarget = Normalize(target) }, null);
+        _libraries?.AddHardlink(normalized);
     }
 
     /// <summary>Emits directory entries for every missing ancestor of <paramref name="path"/>.</summary>

@@ -59,6 +59,8 @@ public sealed partial class BuildDistrolessImage
         Slim = Slim,
         Sbom = Sbom,
         Debug = Debug,
+        ResolveNativeDependencies = ResolveNativeDependencies,
+        StrictNativeDependencies = StrictNativeDependencies,
         LockFile = LockFile,
         Locked = Locked,
         UpdateLock = UpdateLock,

@@ -116,6 +116,12 @@ public sealed partial class BuildDistrolessImage
     /// <summary>DistrolessDebug: add the busybox shell at /busybox.</summary>
     public bool Debug { get; set; }
 
+    /// <summary>DistrolessResolveNativeDependencies, as written (a bad value is a DSTL error, not MSBuild's).</summary>
+    public string? ResolveNativeDependencies { get; set; }
+
+    /// <summary>DistrolessStrictNativeDependencies, as written.</summary>
+    public string? StrictNativeDependencies { get; set; }
+
     /// <summary>distroless.lock.json's path; empty for none.</summary>
     public string? LockFile { get; set; }
 

@@ -24,6 +24,10 @@ internal sealed class TaskLogger(TaskLoggingHelper log) : ILogger
             case LogLevel.Critical or LogLevel.Error:
                 log.LogError(message);
                 break;
+            case LogLevel.Warning when Distroless.Diagnostics.DiagnosticLog.CodeOf(eventId) is { } code:
+                // A coded warning: MSBuild prints "warning DSTLnnnn:", and /warnaserror:DSTLnnnn and NoWarn work on it.
+                log.LogWarning(null, code, code, null, 0, 0, 0, 0, formatter(state, exception));
+                break;
             case LogLevel.Warning:
                 log.LogWarning(message);
                 break;

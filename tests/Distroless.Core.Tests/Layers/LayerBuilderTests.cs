@@ -103,7 +103,8 @@ public sealed class LayerBuilderTests
             Assert.That(layer.DiffId, Is.EqualTo(Digest.Compute(tar)));
             Assert.That(layer.UncompressedSize, Is.EqualTo(tar.Length));
             Assert.That(layer.CreatedBy, Is.EqualTo("created by test"));
-            Assert.That(dir.Files(), Is.EqualTo(new[] { "blobs/sha256/" + layer.Digest.Hex }), "nothing but the blob is left");
+            Assert.That(dir.Files(), Is.EqualTo(new[] { "blobs/sha256/" + layer.Digest.Hex, $"records/layer-libraries/{layer.DiffId.Hex}-v1.json" }),
+                "nothing but the blob and what the loader will find in it is left");
         });
     }
 
