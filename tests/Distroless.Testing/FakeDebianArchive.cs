@@ -168,6 +168,15 @@ public sealed class FakeDebianArchive
         }
     }
 
+    /// <summary>Flips one byte of the suite's served Contents index, at its path and its by-hash path.</summary>
+    public void CorruptContents(string suite, string architecture)
+    {
+        var path = Suite(suite).ContentsPath(architecture);
+        var original = Get(path);
+        Replace(path, Flip(original));
+        Replace(ByHashPath(path, original), Flip(original));
+    }
+
     /// <summary>by-hash/SHA256/&lt;hex&gt; beside the index at <paramref name="path"/>.</summary>
     public static string ByHashPath(string path, byte[] content)
         => path[..(path.LastIndexOf('/') + 1)] + "by-hash/SHA256/" + Convert.ToHexStringLower(SHA256.HashData(content));
@@ -222,6 +231,19 @@ public sealed class FakeDebianArchive
 
                 listed.Add((path[$"dists/{suite.Name}/".Length..], content));
             }
+        }
+
+        foreach (var architecture in suite.Contents ? suite.EffectiveArchitectures : [])
+        {
+            var path = suite.ContentsPath(architecture);
+            var content = TestCompression.Compress(Encoding.UTF8.GetBytes(suite.ContentsText(architecture)), CompressionFormat.Gzip);
+            _files[path] = content;
+            if (suite.AcquireByHash)
+            {
+                _files[ByHashPath(path, content)] = content;
+            }
+
+            listed.Add((path[$"dists/{suite.Name}/".Length..], content));
         }
 
         foreach (var package in suite.Packages)

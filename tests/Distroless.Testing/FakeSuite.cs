@@ -32,6 +32,40 @@ public sealed class FakeSuite
 
     public bool AcquireByHash { get; set; } = true;
 
+    /// <summary>Serve and list &lt;component&gt;/Contents-&lt;arch&gt;.gz (which package ships which file), as Debian's main suites do.</summary>
+    public bool Contents { get; set; } = true;
+
+    public string ContentsPath(string architecture) => $"dists/{Name}/{Component}/Contents-{architecture}.gz";
+
+    /// <summary>
+    /// The Contents text for <paramref name="architecture"/>: every file and symlink of its
+    /// packages and the "all" ones, "path&lt;spaces&gt;section/package[,…]", sorted by path, as dak writes it.
+    /// </summary>
+    public string ContentsText(string architecture)
+    {
+        var owners = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var package in _packages.Where(p => p.Architecture == architecture || p.Architecture == "all"))
+        {
+            Distroless.Debian.DebPackageReader.Read(new MemoryStream(package.Deb), entry =>
+            {
+                if (entry.EntryType is System.Formats.Tar.TarEntryType.Directory)
+                {
+                    return;
+                }
+
+                var path = entry.Name.TrimStart('.', '/');
+                if (!owners.TryGetValue(path, out var set))
+                {
+                    owners[path] = set = new SortedSet<string>(StringComparer.Ordinal);
+                }
+
+                set.Add("libs/" + package.Name);
+            });
+        }
+
+        return string.Concat(owners.Select(o => $"{o.Key,-60} {string.Join(',', o.Value)}\n"));
+    }
+
     /// <summary>Which Packages files are served and listed; security suites have only .xz.</summary>
     public IReadOnlyList<CompressionFormat> IndexFormats { get; set; } = [CompressionFormat.Gzip, CompressionFormat.Xz];
 

@@ -60,14 +60,14 @@ public sealed class FakeBookworm
     /// <paramref name="securitySigner"/> signs the security root instead of <see cref="TestKeys.Archive"/>.
     /// </summary>
     public static FakeBookworm Create(Func<FakePackage, FakePackage?>? edit = null, TestSigningKey? securitySigner = null,
-        DateTimeOffset? securityValidUntil = null, Action<FakeDebianArchive>? extraMainSuites = null)
+        DateTimeOffset? securityValidUntil = null, Action<FakeDebianArchive>? extraMainSuites = null, IEnumerable<FakePackage>? extraPackages = null)
     {
         edit ??= p => p;
         var packages = Built.Value;
         FakePackage[] Edit(IEnumerable<FakePackage> list) => list.Select(edit).OfType<FakePackage>().ToArray();
 
         var main = new FakeDebianArchive(MainRoot, TestKeys.Archive);
-        main.AddSuite("bookworm").Add(Edit(packages.Release));
+        main.AddSuite("bookworm").Add(Edit(packages.Release.Concat(extraPackages ?? [])));
         main.AddSuite("bookworm-updates").Add(Edit(packages.Updates));
         extraMainSuites?.Invoke(main);
 

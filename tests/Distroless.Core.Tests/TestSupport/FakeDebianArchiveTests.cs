@@ -50,6 +50,7 @@ public sealed class FakeDebianArchiveTests
 
         Assert.That(release.Files.Keys.Order(StringComparer.Ordinal), Is.EqualTo(new[]
         {
+            "main/Contents-amd64.gz", "main/Contents-arm64.gz",
             "main/binary-amd64/Packages.gz", "main/binary-amd64/Packages.xz", "main/binary-arm64/Packages.gz", "main/binary-arm64/Packages.xz",
         }));
         Assert.That(release.Architectures, Is.EqualTo(new[] { "all", "amd64", "arm64" }));
@@ -71,8 +72,23 @@ public sealed class FakeDebianArchiveTests
         {
             Assert.That(release.ValidUntil, Is.EqualTo(new DateTimeOffset(2026, 7, 18, 10, 16, 37, TimeSpan.Zero)));
             Assert.That(release.AcquireByHash, Is.True);
-            Assert.That(release.Files.Keys, Is.EqualTo(new[] { "main/binary-amd64/Packages.xz" }));
+            Assert.That(release.Files.Keys.Order(StringComparer.Ordinal), Is.EqualTo(new[] { "main/Contents-amd64.gz", "main/binary-amd64/Packages.xz" }));
         });
+    }
+
+    [Test]
+    public void The_Contents_index_lists_each_packaged_file_with_its_package()
+    {
+        var archive = Archive();
+        using var gz = Decompression.Open(new MemoryStream(archive.Get(archive.Suite("trixie").ContentsPath("amd64"))), CompressionFormat.Gzip);
+        var lines = new StreamReader(gz).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.That(lines.Select(ContentsIndex.Parse).Select(h => $"{h!.Path} {string.Join(',', h.Packages)}"), Is.EqualTo(new[]
+        {
+            "usr/share/doc/libc6/copyright libc6",
+            "usr/share/doc/libssl3t64/copyright libssl3t64",
+            "usr/share/doc/tzdata/copyright tzdata",
+        }));
     }
 
     [TestCase(CompressionFormat.Gzip, TestName = "Packages.gz parses, with Architecture all packages in each arch")]
