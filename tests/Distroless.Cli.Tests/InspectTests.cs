@@ -34,6 +34,35 @@ public sealed class InspectTests
     }
 
     [Test]
+    public async Task Shows_what_the_base_got_for_the_app_s_native_code_and_why()
+    {
+        using var temp = new TempDirectory();
+        var cache = new BlobCache(temp.Combine("image-cache"));
+        var recipe = new Distroless.Base.BaseRecipe
+        {
+            Suite = "bookworm", Cpp = true, Ssl = true, Icu = true, Layers = 1,
+            Native = [new("libfontconfig.so.1", "libfontconfig1", ["app/libSkiaSharp.so"]), new("libsasl2.so.3", null, ["app/librdkafka.so"])],
+        };
+        var image = TestImages.Create(cache, annotations: System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
+            [KeyValuePair.Create(Distroless.Base.BaseRecipe.Annotation, recipe.ToJson())]));
+        var archive = temp.Combine("native.tar");
+        Distroless.Output.ImageArchiveWriter.Write(archive, image, ["shop/api:1.0"], cache);
+
+        var text = await Cli.In(temp).RunAsync("inspect", archive);
+        var json = await Cli.In(temp).RunAsync("inspect", archive, "--json");
+
+        var native = JsonDocument.Parse(json.Out).RootElement.GetProperty("images")[0].GetProperty("nativeDependencies");
+        Assert.Multiple(() =>
+        {
+            Assert.That(text.Out, Does.Contain("native dependencies (2, added to the base for the app's native code):"));
+            Assert.That(text.Out, Does.Match(@"libfontconfig\.so\.1\s+libfontconfig1\s+needed by /app/libSkiaSharp\.so"));
+            Assert.That(text.Out, Does.Match(@"libsasl2\.so\.3\s+\(none ships it\)\s+needed by /app/librdkafka\.so"));
+            Assert.That(native.EnumerateArray().Select(n => $"{n.GetProperty("soName").GetString()}={n.GetProperty("package").GetString()}"),
+                Is.EqualTo(new[] { "libfontconfig.so.1=libfontconfig1", "libsasl2.so.3=" }));
+        });
+    }
+
+    [Test]
     public async Task Json_is_one_stable_document()
     {
         using var temp = new TempDirectory();

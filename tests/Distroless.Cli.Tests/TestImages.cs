@@ -15,7 +15,7 @@ internal static class TestImages
     public const string BarControl = "Package: bar\nVersion: 2:4.5~rc1-1\nArchitecture: all\n";
 
     /// <summary>Two layers: foo's files and its dpkg status (with md5sums), then bar's status and the app.</summary>
-    public static BuiltImage Create(BlobCache cache, Platform? platform = null)
+    public static BuiltImage Create(BlobCache cache, Platform? platform = null, ImmutableSortedDictionary<string, string>? annotations = null)
     {
         platform ??= Platform.LinuxAmd64;
         var first = LayerBuilder.Build(cache, "debian package foo 1.2-3", w =>
@@ -40,7 +40,7 @@ internal static class TestImages
             Labels = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("org.opencontainers.image.title", "api")]),
             ExposedPorts = ImmutableSortedSet.Create(StringComparer.Ordinal, "8080/tcp"),
         }.WithLayer(first.DiffId, first.CreatedBy).WithLayer(second.DiffId, second.CreatedBy);
-        return BuiltImage.Create(config, [first, second]);
+        return BuiltImage.Create(config, [first, second], annotations);
     }
 
     public static string WriteArchive(TempDirectory temp, string name = "image.tar", bool multiPlatform = false)

@@ -67,6 +67,8 @@ internal static class ImageInspector
             Annotations: (image.Manifest.Annotations ?? ImmutableSortedDictionary<string, string>.Empty).WithComparers(StringComparer.Ordinal),
             Layers: [.. image.Layers.Select(l => new LayerReport(l.Digest.ToString(), l.Size, l.Descriptor.MediaType, l.DiffId.ToString(), l.CreatedBy))],
             Packages: DpkgDatabase.Read(image.Layers, cache),
-            Sboms: [.. sboms]);
+            Sboms: [.. sboms],
+            NativeDependencies: [.. (Base.BaseRecipe.FromAnnotations(image.Manifest.Annotations)?.Native ?? [])
+                .Select(n => new NativeDependencyReport(n.SoName, n.Package, [.. n.NeededBy.Select(p => "/" + p)]))]);
     }
 }

@@ -24,7 +24,8 @@ internal sealed record ImageReport(
     ImmutableSortedDictionary<string, string> Annotations,
     ImmutableArray<LayerReport> Layers,
     ImmutableArray<PackageReport> Packages,
-    ImmutableArray<SbomReport> Sboms);
+    ImmutableArray<SbomReport> Sboms,
+    ImmutableArray<NativeDependencyReport> NativeDependencies);
 
 internal sealed record ConfigReport(
     string? User,
@@ -40,6 +41,9 @@ internal sealed record LayerReport(string Digest, long Size, string MediaType, s
 
 /// <summary>A Debian package the image's dpkg database (status.d or status) lists.</summary>
 internal sealed record PackageReport(string Name, string Version, string Architecture, string? Source);
+
+/// <summary>A library the app's native code needed beyond the base, and the Debian package added for it (null: none ships it).</summary>
+internal sealed record NativeDependencyReport(string SoName, string? Package, ImmutableArray<string> NeededBy);
 
 /// <summary>An SBOM the archive carries: a referrer's document (with the manifest it describes) or a plain SBOM file.</summary>
 internal sealed record SbomReport(string MediaType, string? Digest, long Size, string? Subject, string? Name);

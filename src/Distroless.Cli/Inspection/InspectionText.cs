@@ -66,6 +66,17 @@ internal static class InspectionText
                 }
             }
 
+            if (!image.NativeDependencies.IsEmpty)
+            {
+                output.WriteLine($"  native dependencies ({image.NativeDependencies.Length}, added to the base for the app's native code):");
+                var width = image.NativeDependencies.Max(n => n.SoName.Length);
+                var packageWidth = image.NativeDependencies.Max(n => (n.Package ?? "(none ships it)").Length);
+                foreach (var native in image.NativeDependencies)
+                {
+                    output.WriteLine($"    {native.SoName.PadRight(width)}  {(native.Package ?? "(none ships it)").PadRight(packageWidth)}  needed by {string.Join(", ", native.NeededBy)}");
+                }
+            }
+
             Sboms(output, "  ", image.Sboms);
         }
 

@@ -51,10 +51,14 @@ public sealed class NativeClosure
         if (request.Mode == NativeDependencyMode.Report)
         {
             await WarnNotAddedAsync(request, architecture, missing, ct).ConfigureAwait(false);
+            await AdviseAsync(request, architecture, mode, [], ct).ConfigureAwait(false);
             return NativeAdditions.None;
         }
 
-        var useLock = locked is not null && mode is LockMode.Auto or LockMode.Locked && locked.Missing.SequenceEqual(missing.Keys);
+        // A publish asks what its base lacked; a rebase knows everything the image was given.
+        var useLock = locked is not null && mode is LockMode.Auto or LockMode.Locked && (request.Known is null
+            ? locked.Missing.SequenceEqual(missing.Keys)
+            : locked.Needs.Select(n => n.SoName).Order(StringComparer.Ordinal).SequenceEqual(missing.Keys));
         if (mode == LockMode.Locked && !useLock && (missing.Count > 0 || locked is { Missing.IsEmpty: false }))
         {
             throw Errors.LockFileOutOfDate(LockFile.DefaultName,
@@ -63,6 +67,7 @@ public sealed class NativeClosure
 
         if (missing.Count == 0)
         {
+            await AdviseAsync(request, architecture, mode, [], ct).ConfigureAwait(false);
             return NativeAdditions.None;
         }
 
@@ -85,20 +90,55 @@ public sealed class NativeClosure
         }
 
         ReportUnresolved(request, needs, shipped);
+        await AdviseAsync(request, architecture, mode, layers, ct).ConfigureAwait(false);
         _logger.LogInformation("Native dependencies: {Count} packages added for {Libraries} ({Seconds:F2} s)",
             packages.Length, string.Join(", ", needs.Where(n => n.IsResolved).Select(n => n.SoName)), clock.Elapsed.TotalSeconds);
+
+        // The question is what the base lacked for the app: needs of the added packages' own files are part of the answer.
+        var addedFiles = layers.SelectMany(l => LayerLibrariesStore.Get(_cache, l).Files).ToHashSet(StringComparer.Ordinal);
         return new NativeAdditions
         {
             Packages = packages,
             Layers = [.. layers],
             Needs = needs,
-            Lock = new LockedNative
+            Lock = useLock ? locked : new LockedNative
             {
-                Missing = [.. missing.Keys],
+                Missing = needs.Where(n => n.NeededBy.Any(p => !addedFiles.Contains(p))).Select(n => n.SoName).Order(StringComparer.Ordinal).ToImmutableArray(),
                 Needs = needs,
                 Packages = packages.Select(LockedPackage.From).ToImmutableArray(),
             },
         };
+    }
+
+    /// <summary>
+    /// P/Invoke suggestions (<see cref="PInvokeAdvisor"/>): for developers, so not in a locked
+    /// (CI) build, which must not reach for a Contents index it does not need.
+    /// </summary>
+    private async Task AdviseAsync(NativeRequest request, NativeArchitecture architecture, LockMode mode, IReadOnlyList<LayerBlob> added,
+        CancellationToken ct)
+    {
+        if (request.Imports.IsEmpty || mode == LockMode.Locked)
+        {
+            return;
+        }
+
+        var fileNames = request.BaseLayers.Concat(request.AppLayers).Concat(added)
+            .Select(l => LayerLibrariesStore.Get(_cache, l))
+            .SelectMany(l => l.Files.Concat(l.Symlinks.Keys))
+            .Select(p => p[(p.LastIndexOf('/') + 1)..])
+            .ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            var releases = await Task.WhenAll(request.Base.Release.Suites.Select(s => _archive.FetchReleaseAsync(request.Base.SuiteOf(s.Suite), ct)))
+                .ConfigureAwait(false);
+            await PInvokeAdvisor.AdviseAsync(request.Imports, fileNames, () => new ContentsLookup(_archive, _cache, releases, architecture, _logger),
+                architecture, _logger, ct).ConfigureAwait(false);
+        }
+        catch (DistrolessException e) when (e.Code == DiagnosticCodes.ArchiveUnreachable)
+        {
+            // Offline with a lock: the build goes on, it only misses advice.
+            _logger.LogDebug("No P/Invoke suggestions: {Reason}", e.Diagnostic.Message);
+        }
     }
 
     /// <summary>What the analysis skipped and what the app finds only by soname, at detailed verbosity.</summary>

@@ -37,6 +37,10 @@ public sealed record NativeRequest
     /// <summary>DistrolessStrictNativeDependencies: a library nothing provides is an error, not a warning.</summary>
     public bool Strict { get; init; }
 
+    /// <summary>Libraries the app's managed code imports by P/Invoke (module → assemblies), for suggestions only.</summary>
+    public ImmutableSortedDictionary<string, ImmutableArray<string>> Imports { get; init; }
+        = ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty;
+
     /// <summary>A rebase: what an earlier build added and why, instead of scanning the app again.</summary>
     public ImmutableArray<NativeNeed>? Known { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Distroless.App;
 using Distroless.Base;
 using Distroless.Caching;
 using Distroless.Debian;
@@ -19,41 +20,46 @@ public sealed partial class Containerizer
     /// layer, so images of apps that need nothing more keep sharing every base layer.
     /// </summary>
     private async Task<BaseImage> FitToNativeCodeAsync(ImagePlan plan, BaseImage baseImage, GeneratedBase? generated,
-        ImmutableArray<LayerBlob> appLayers, BlobCache cache, LockState locks, CancellationToken ct)
+        ImmutableArray<LayerBlob> appLayers, DepsJson? deps, BlobCache cache, LockState locks, CancellationToken ct)
     {
         if (generated is null)
         {
             return baseImage;
         }
 
-        var (composed, request, section, composer, archive) = generated;
-        var requested = request.PackageNames.ToHashSet(StringComparer.Ordinal);
-        var native = new NativeRequest
+        var requested = generated.Request.PackageNames.ToHashSet(StringComparer.Ordinal);
+        var (fitted, additions) = await AddNativePackagesAsync(generated, cache, locks, native => native with
         {
-            Base = request,
-            BasePackages = composed.Packages,
-            BaseLayers = composed.Layers,
             // The project's own packages are checked like the app; the base's were chosen to work.
-            CheckedBaseLayers = composed.Packages.Zip(composed.Layers).Where(p => !requested.Contains(p.First.Name)).Select(p => p.Second).ToImmutableArray(),
+            CheckedBaseLayers = generated.Composed.Packages.Zip(generated.Composed.Layers)
+                .Where(p => !requested.Contains(p.First.Name)).Select(p => p.Second).ToImmutableArray(),
             AppLayers = appLayers,
             LibraryPath = plan.Container.Environment.LastOrDefault(e => e.Name == "LD_LIBRARY_PATH")?.Value,
             Mode = plan.Base.ResolveNativeDependencies ? NativeDependencyMode.Add : NativeDependencyMode.Report,
             Strict = plan.Base.StrictNativeDependencies,
-        };
+            Imports = PInvokeImports.Read(plan.App.Files
+                .Where(f => f.RelativePath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
+                    && (deps?.Classify(f.RelativePath).Kind ?? LibraryKind.App) is not LibraryKind.Runtime and not LibraryKind.StaticAssets)
+                .Select(f => f.SourcePath)),
+        }, ct).ConfigureAwait(false);
+        return additions.Needs.IsEmpty ? baseImage : BaseImage.From(fitted, generated.Request, additions.Needs);
+    }
+
+    /// <summary>Runs the closure on a generated base and records its lock section; the base with the added layers.</summary>
+    private async Task<(DistrolessBase Fitted, NativeAdditions Additions)> AddNativePackagesAsync(GeneratedBase generated, BlobCache cache,
+        LockState locks, Func<NativeRequest, NativeRequest> shape, CancellationToken ct)
+    {
+        var (composed, request, section, composer, archive) = generated;
+        var native = shape(new NativeRequest { Base = request, BasePackages = composed.Packages, BaseLayers = composed.Layers });
         var architecture = request.Platform.DebianArchitecture;
         var additions = await new NativeClosure(composer, archive, cache, _logger)
             .ResolveAsync(native, locks.For(architecture)?.Native, locks.Mode, ct).ConfigureAwait(false);
         locks.Record(architecture, section with { Native = additions.Lock });
-        if (additions.Packages.IsEmpty && additions.Needs.IsEmpty)
-        {
-            return baseImage;
-        }
-
-        var fitted = composed with
+        var fitted = additions.Packages.IsEmpty ? composed : composed with
         {
             Layers = [.. composed.Layers[..^1], .. additions.Layers, composed.Layers[^1]],
             Packages = [.. composed.Packages, .. additions.Packages],
         };
-        return BaseImage.From(fitted, request, additions.Needs);
+        return (fitted, additions);
     }
 }

@@ -43,7 +43,11 @@ public sealed partial class Containerizer
             var architecture = image.Config.Platform.DebianArchitecture;
             var (composed, section) = await composer.ComposeAsync(request, locks.For(architecture), locks.Mode, ct).ConfigureAwait(false);
             locks.Record(architecture, section);
-            var rebasedImage = Rebase(image, recipe, composed, request);
+            // What the app's native code needed is added again, as the earlier build recorded it.
+            var (fitted, native) = await AddNativePackagesAsync(new GeneratedBase(composed, request, section, composer, archive), cache, locks,
+                n => n with { Known = recipe.Native ?? [] }, ct).ConfigureAwait(false);
+            composed = fitted;
+            var rebasedImage = Rebase(image, recipe, composed, request, native.Needs);
             rebased.Add(rebasedImage);
             sboms[rebasedImage.Digest] = RebasedImageSbom.Create(rebasedImage, composed.Layers.Length, composed.Packages, cache, plan.Output, recipe.Suite);
             packages = packages.IsEmpty ? composed.Packages : packages;
@@ -58,7 +62,7 @@ public sealed partial class Containerizer
     }
 
     /// <summary>The image with its first recipe.Layers layers (and their history) replaced by the new base.</summary>
-    private static BuiltImage Rebase(BuiltImage image, BaseRecipe recipe, DistrolessBase composed, BaseRequest request)
+    private static BuiltImage Rebase(BuiltImage image, BaseRecipe recipe, DistrolessBase composed, BaseRequest request, ImmutableArray<Native.NativeNeed> native)
     {
         if (recipe.Layers > image.Layers.Length)
         {
@@ -73,7 +77,7 @@ public sealed partial class Containerizer
             History = [.. composed.Layers.Select(l => new HistoryEntry(image.Config.Created, l.CreatedBy)), .. appHistory],
         };
         var annotations = (image.Manifest.Annotations ?? ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal))
-            .SetItem(BaseRecipe.Annotation, BaseRecipe.From(request, composed.Layers.Length).ToJson());
+            .SetItem(BaseRecipe.Annotation, BaseRecipe.From(request, composed.Layers.Length, native).ToJson());
         return BuiltImage.Create(config, [.. composed.Layers, .. appLayers], annotations);
     }
 

@@ -114,7 +114,7 @@ public sealed partial class Containerizer
         var appLayers = await appTask.ConfigureAwait(false);
 
         ImmutableArray<LayerBlob> added = [.. runtimeLayers, .. appLayers];
-        baseImage = await FitToNativeCodeAsync(plan, baseImage, generated, added, cache, locks, ct).ConfigureAwait(false);
+        baseImage = await FitToNativeCodeAsync(plan, baseImage, generated, added, deps, cache, locks, ct).ConfigureAwait(false);
         var frameworks = runtime?.Frameworks.Select(f => (f.Name, f.Version)).ToList() ?? [];
         var isWeb = plan.App.IsWebApp || AppKind.IsWebApp(frameworks, deps);
         var config = ImageConfigFactory.Create(plan, platform, baseImage, added, isWeb);

@@ -258,6 +258,26 @@ public sealed class NativeDependencyTests
     }
 
     [Test]
+    public async Task Libraries_the_managed_code_imports_but_nobody_ships_get_a_suggestion_not_an_addition()
+    {
+        var plugin = File.ReadAllBytes(typeof(Distroless.Core.Tests.Native.PInvokeImportsTests).Assembly.Location);
+        var (plan, temp) = Setup(p => p with { Base = p.Base with { LockFile = null } },
+            ("Plugin.dll", plugin), ("libe_sqlite3.so", ElfBuilder.Library("libe_sqlite3.so", "libc.so.6").Build()));
+        using var _ = temp;
+        var logger = new CapturingLogger();
+
+        var result = await Containerizer(Archive(), logger).BuildAsync(plan);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Packages.Select(p => p.Name), Has.None.EqualTo("libx11-6"));
+            Assert.That(logger.Lines, Has.One.StartsWith("Information: Plugin.dll imports \"libX11\", which the image does not have; Debian's libx11-6 ships /usr/lib/x86_64-linux-gnu/libX11.so.6")
+                .And.Contains("<DistrolessPackage Include=\"libx11-6\" />"));
+            Assert.That(logger.Lines, Has.None.Contains("imports \"e_sqlite3\"").And.None.Contains("imports \"kernel32\""));
+        });
+    }
+
+    [Test]
     public async Task A_single_file_bundle_is_opened_and_its_native_libraries_are_satisfied_too()
     {
         var temp = new TempDirectory();

@@ -39,6 +39,12 @@ internal static class FakeNativeLibraries
         FakeBookworm.Package(Deb("libjemalloc2", "5.3.0-1")
                 .File(Multiarch + "libjemalloc.so.2", ElfBuilder.Library("libjemalloc.so.2", "libc.so.6").Build()),
             depends: "libc6 (>= 2.34)", source: "jemalloc"),
+        FakeBookworm.Package(Deb("libx11-6", "2:1.8.4-2+deb12u2")
+                .File(Multiarch + "libX11.so.6.4.0", ElfBuilder.Library("libX11.so.6", "libc.so.6").Build())
+                .Symlink(Multiarch + "libX11.so.6", "libX11.so.6.4.0"),
+            depends: "libc6 (>= 2.34)", source: "libx11"),
+        FakeBookworm.Package(Deb("libx11-dev", "2:1.8.4-2+deb12u2").Symlink(Multiarch + "libX11.so", "libX11.so.6"),
+            depends: "libx11-6 (= 2:1.8.4-2+deb12u2)", source: "libx11"),
         FakeBookworm.Package(Deb("389-ds-base-libs", "2.3.1+dfsg1-1+deb12u1")
                 .File(Multiarch + "dirsrv/lib/libjemalloc.so.2", ElfBuilder.Library("libjemalloc.so.2", "libc.so.6").Build()),
             depends: "libc6 (>= 2.34)", source: "389-ds-base"),
