@@ -50,7 +50,7 @@ public sealed class BenchWorkspace
     }
 
     /// <summary>A copy of samples/<paramref name="sample"/> (no bin/, obj/ or lock) that references the packed SDK; returns its directory.</summary>
-    public string CopySample(string sample, string? name = null)
+    public string CopySample(string sample, string? name = null, string? feed = null)
     {
         var source = Path.Combine(Root, "samples", sample);
         var target = Path.Combine(Directory, name ?? sample);
@@ -69,7 +69,7 @@ public sealed class BenchWorkspace
         File.WriteAllText(Path.Combine(target, "Directory.Build.props"),
             $"<Project><PropertyGroup><DistrolessSdkVersion>{Version}</DistrolessSdkVersion></PropertyGroup></Project>");
         File.WriteAllText(Path.Combine(target, "nuget.config"),
-            $"<configuration><packageSources><add key=\"bench\" value=\"{Feed}\" /></packageSources></configuration>");
+            $"<configuration><packageSources><add key=\"bench\" value=\"{feed ?? Feed}\" /></packageSources></configuration>");
         return target;
     }
 
@@ -87,8 +87,8 @@ public sealed class BenchWorkspace
     }
 
     /// <summary>Runs a command with the workspace's environment; a failure ends the benchmark with its output.</summary>
-    public async Task<string> RunAsync(string file, IEnumerable<string> arguments, string directory)
-        => (await ProcessRunner.RunCheckedAsync(file, arguments, Environment, directory, TimeSpan.FromMinutes(20))).Output;
+    public async Task<string> RunAsync(string file, IEnumerable<string> arguments, string directory, Dictionary<string, string>? environment = null)
+        => (await ProcessRunner.RunCheckedAsync(file, arguments, environment ?? Environment, directory, TimeSpan.FromMinutes(20))).Output;
 
     public static async Task<List<double>> TimeAsync(int runs, Func<Task> action)
     {

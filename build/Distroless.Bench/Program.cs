@@ -18,6 +18,12 @@ if (args.Length > 0 && args[0] == "registry")
     return await Distroless.Bench.RegistryBench.RunAsync(FindRoot(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);
 }
 
+if (args.Length > 0 && args[0] == "native")
+{
+    return await Distroless.Bench.NativeBench.RunAsync(FindRoot(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5,
+        args.Length > 2 ? args[2] : Distroless.Bench.NativeBench.DefaultBaseline);
+}
+
 if (args.Length > 0 && args[0] == "sizes")
 {
     return await Distroless.Bench.SizeBench.RunAsync(FindRoot(), args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5);

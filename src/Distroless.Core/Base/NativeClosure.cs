@@ -40,18 +40,16 @@ public sealed class NativeClosure
     {
         var clock = Stopwatch.StartNew();
         var architecture = NativeArchitecture.For(request.Base.Platform);
-        var image = new ImageFileSystem(request.BaseLayers.Concat(request.AppLayers).Select(l => LayerLibrariesStore.Get(_cache, l)));
-        var shipped = request.AppLayers.SelectMany(l => LayerLibrariesStore.Get(_cache, l).Objects).ToList();
-        List<ElfObject> checkedObjects = [.. request.CheckedBaseLayers.SelectMany(l => LayerLibrariesStore.Get(_cache, l).Objects), .. shipped];
-        var analyzer = new NativeNeedsAnalyzer(image, architecture, request.LibraryPath);
-
+        var view = new Lazy<ImageView>(() => ImageView.Of(request, architecture, _cache));
+        var check = request.Known is null ? Check(request, architecture, view) : null;
         var missing = request.Known is { } known
             ? known.ToImmutableSortedDictionary(n => n.SoName, n => n.NeededBy, StringComparer.Ordinal)
-            : Report(analyzer.Analyze(checkedObjects, shipped)).Missing;
+            : check!.Missing;
+        var imports = check?.Imports ?? ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty;
         if (request.Mode == NativeDependencyMode.Report)
         {
             await WarnNotAddedAsync(request, architecture, missing, ct).ConfigureAwait(false);
-            await AdviseAsync(request, architecture, mode, [], ct).ConfigureAwait(false);
+            await AdviseAsync(request, architecture, mode, imports, [], ct).ConfigureAwait(false);
             return NativeAdditions.None;
         }
 
@@ -67,13 +65,13 @@ public sealed class NativeClosure
 
         if (missing.Count == 0)
         {
-            await AdviseAsync(request, architecture, mode, [], ct).ConfigureAwait(false);
+            await AdviseAsync(request, architecture, mode, imports, [], ct).ConfigureAwait(false);
             return NativeAdditions.None;
         }
 
         var (packages, needs) = useLock
             ? (locked!.Packages.Select(p => p.ToRecord(request.Base.SuiteOf(p.Suite))).ToImmutableArray(), locked.Needs)
-            : await ResolveCachedAsync(request, architecture, missing, image, analyzer, checkedObjects, shipped, ct).ConfigureAwait(false);
+            : await ResolveCachedAsync(request, architecture, missing, view.Value, ct).ConfigureAwait(false);
         var layers = await _composer.BuildLayersAsync(request.Base, packages, locked: useLock, ct).ConfigureAwait(false);
 
         foreach (var need in needs)
@@ -89,8 +87,8 @@ public sealed class NativeClosure
             _logger.LogInformation("{Package} {Version} added: a dependency of the packages above", package.Name, package.Version);
         }
 
-        ReportUnresolved(request, needs, shipped);
-        await AdviseAsync(request, architecture, mode, layers, ct).ConfigureAwait(false);
+        ReportUnresolved(request, needs, needs.Any(n => !n.IsResolved) ? view.Value.Shipped : []);
+        await AdviseAsync(request, architecture, mode, imports, layers, ct).ConfigureAwait(false);
         _logger.LogInformation("Native dependencies: {Count} packages added for {Libraries} ({Seconds:F2} s)",
             packages.Length, string.Join(", ", needs.Where(n => n.IsResolved).Select(n => n.SoName)), clock.Elapsed.TotalSeconds);
 
@@ -114,10 +112,10 @@ public sealed class NativeClosure
     /// P/Invoke suggestions (<see cref="PInvokeAdvisor"/>): for developers, so not in a locked
     /// (CI) build, which must not reach for a Contents index it does not need.
     /// </summary>
-    private async Task AdviseAsync(NativeRequest request, NativeArchitecture architecture, LockMode mode, IReadOnlyList<LayerBlob> added,
-        CancellationToken ct)
+    private async Task AdviseAsync(NativeRequest request, NativeArchitecture architecture, LockMode mode,
+        ImmutableSortedDictionary<string, ImmutableArray<string>> imports, IReadOnlyList<LayerBlob> added, CancellationToken ct)
     {
-        if (request.Imports.IsEmpty || mode == LockMode.Locked)
+        if (imports.IsEmpty || mode == LockMode.Locked)
         {
             return;
         }
@@ -131,7 +129,7 @@ public sealed class NativeClosure
         {
             var releases = await Task.WhenAll(request.Base.Release.Suites.Select(s => _archive.FetchReleaseAsync(request.Base.SuiteOf(s.Suite), ct)))
                 .ConfigureAwait(false);
-            await PInvokeAdvisor.AdviseAsync(request.Imports, fileNames, () => new ContentsLookup(_archive, _cache, releases, architecture, _logger),
+            await PInvokeAdvisor.AdviseAsync(imports, fileNames, () => new ContentsLookup(_archive, _cache, releases, architecture, _logger),
                 architecture, _logger, ct).ConfigureAwait(false);
         }
         catch (DistrolessException e) when (e.Code == DiagnosticCodes.ArchiveUnreachable)
@@ -141,22 +139,73 @@ public sealed class NativeClosure
         }
     }
 
-    /// <summary>What the analysis skipped and what the app finds only by soname, at detailed verbosity.</summary>
-    private NativeAnalysis Report(NativeAnalysis analysis)
+    /// <summary>
+    /// What the base lacks for the app, and what its managed code imports: remembered under the
+    /// diff IDs of every layer, so a warm publish of an unchanged image reads one small record
+    /// instead of every layer's libraries and the app's assemblies. What was not checked, and
+    /// what the app finds only by soname, is said at detailed verbosity each time.
+    /// </summary>
+    private CheckedImage Check(NativeRequest request, NativeArchitecture architecture, Lazy<ImageView> view)
     {
-        foreach (var (path, reason) in analysis.Skipped)
+        var key = CheckKey(request, architecture);
+        if (!_cache.TryReadRecord<CheckedImage>("native-checked", key, out var check))
         {
-            _logger.LogDebug("Native dependencies: /{Path} not checked: {Reason}", path, reason);
+            var analysis = view.Value.Analyzer.Analyze(view.Value.Checked, view.Value.Shipped);
+            string[] notes =
+            [
+                .. analysis.Skipped.Select(s => $"/{s.Path} not checked: {s.Reason}"),
+                .. analysis.OffSearchPath.Select(o => $"/{o.Path} needs {o.SoName}, which the app ships at /{o.ShippedAt}, outside the " +
+                    "loader's search path: it loads once .NET has loaded that file"),
+                $"{analysis.Checked} ELF files checked, {analysis.Missing.Count} libraries missing",
+            ];
+            check = new CheckedImage(CheckedImage.Lines(analysis.Missing), notes, CheckedImage.Lines(request.ReadImports()));
+            _cache.WriteRecord("native-checked", key, check);
         }
 
-        foreach (var (path, soname, shippedAt) in analysis.OffSearchPath)
+        foreach (var note in check.Notes)
         {
-            _logger.LogDebug("Native dependencies: /{Path} needs {SoName}, which the app ships at /{ShippedAt}, outside the loader's " +
-                "search path: it loads once .NET has loaded that file", path, soname, shippedAt);
+            _logger.LogDebug("Native dependencies: {Note}", note);
         }
 
-        _logger.LogDebug("Native dependencies: {Checked} ELF files checked, {Missing} libraries missing", analysis.Checked, analysis.Missing.Count);
-        return analysis;
+        return check;
+    }
+
+    private static string CheckKey(NativeRequest request, NativeArchitecture architecture)
+    {
+        var text = new StringBuilder().Append(Recipe).Append(" check-v2 ").Append(LayerLibraries.Format).Append('\n')
+            .Append(architecture.DebianArchitecture).Append('\n').Append(request.LibraryPath).Append('\n');
+        foreach (var (role, layers) in new[] { ("base", request.BaseLayers), ("checked", request.CheckedBaseLayers), ("app", request.AppLayers) })
+        {
+            text.Append(role).Append(' ').AppendJoin(' ', layers.Select(l => l.DiffId.Hex)).Append('\n');
+        }
+
+        return Digest.Compute(Encoding.UTF8.GetBytes(text.ToString())).Hex;
+    }
+
+    /// <summary>Kept as plain lines ("name\tfile\tfile…"): read on every warm publish, it must cost next to nothing.</summary>
+    private sealed record CheckedImage(string[] MissingLines, string[] Notes, string[] ImportLines)
+    {
+        public ImmutableSortedDictionary<string, ImmutableArray<string>> Missing => Map(MissingLines);
+
+        public ImmutableSortedDictionary<string, ImmutableArray<string>> Imports => Map(ImportLines);
+
+        public static string[] Lines(ImmutableSortedDictionary<string, ImmutableArray<string>> map)
+            => [.. map.Select(m => string.Join('\t', m.Value.Prepend(m.Key)))];
+
+        private static ImmutableSortedDictionary<string, ImmutableArray<string>> Map(string[] lines)
+            => lines.Select(l => l.Split('\t')).ToImmutableSortedDictionary(p => p[0], p => p[1..].ToImmutableArray(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The image as the loader sees it, read from every layer's libraries only when a question needs it.</summary>
+    private sealed record ImageView(ImageFileSystem Files, List<ElfObject> Shipped, List<ElfObject> Checked, NativeNeedsAnalyzer Analyzer)
+    {
+        public static ImageView Of(NativeRequest request, NativeArchitecture architecture, BlobCache cache)
+        {
+            var files = new ImageFileSystem(request.BaseLayers.Concat(request.AppLayers).Select(l => LayerLibrariesStore.Get(cache, l)));
+            var shipped = request.AppLayers.SelectMany(l => LayerLibrariesStore.Get(cache, l).Objects).ToList();
+            List<ElfObject> checkedObjects = [.. request.CheckedBaseLayers.SelectMany(l => LayerLibrariesStore.Get(cache, l).Objects), .. shipped];
+            return new ImageView(files, shipped, checkedObjects, new NativeNeedsAnalyzer(files, architecture, request.LibraryPath));
+        }
     }
 
     /// <summary>
@@ -164,8 +213,7 @@ public sealed class NativeClosure
     /// found now. A warm build reads neither the Packages nor the Contents index.
     /// </summary>
     private async Task<(ImmutableArray<PackageRecord> Packages, ImmutableArray<NativeNeed> Needs)> ResolveCachedAsync(NativeRequest request,
-        NativeArchitecture architecture, ImmutableSortedDictionary<string, ImmutableArray<string>> missing, ImageFileSystem image,
-        NativeNeedsAnalyzer analyzer, List<ElfObject> checkedObjects, List<ElfObject> shipped, CancellationToken ct)
+        NativeArchitecture architecture, ImmutableSortedDictionary<string, ImmutableArray<string>> missing, ImageView view, CancellationToken ct)
     {
         var releases = await Task.WhenAll(request.Base.Release.Suites.Select(s => _archive.FetchReleaseAsync(request.Base.SuiteOf(s.Suite), ct)))
             .ConfigureAwait(false);
@@ -176,7 +224,7 @@ public sealed class NativeClosure
             return (cached.Packages.Select(p => p.ToRecord(bySuite[(p.ArchiveRoot, p.Suite)].Suite)).ToImmutableArray(), cached.Needs);
         }
 
-        var resolved = await ResolveAsync(request, architecture, missing, releases, image, analyzer, checkedObjects, shipped, ct).ConfigureAwait(false);
+        var resolved = await ResolveAsync(request, architecture, missing, releases, view, ct).ConfigureAwait(false);
         _cache.WriteRecord("native-resolved", key, new ResolvedNative(
             resolved.Packages.Select(BaseComposer.ResolvedPackage.From).ToArray(), resolved.Needs));
         return resolved;
@@ -184,8 +232,13 @@ public sealed class NativeClosure
 
     private async Task<(ImmutableArray<PackageRecord> Packages, ImmutableArray<NativeNeed> Needs)> ResolveAsync(NativeRequest request,
         NativeArchitecture architecture, ImmutableSortedDictionary<string, ImmutableArray<string>> missing, VerifiedRelease[] releases,
-        ImageFileSystem image, NativeNeedsAnalyzer analyzer, List<ElfObject> checkedObjects, List<ElfObject> shipped, CancellationToken ct)
+        ImageView view, CancellationToken ct)
     {
+        // Each round's packages join the image, and their objects the ones checked.
+        var image = view.Files;
+        var checkedObjects = view.Checked.ToList();
+        var analyzer = view.Analyzer;
+        var shipped = view.Shipped;
         var indexes = await Task.WhenAll(releases.Select(r => _archive.FetchIndexAsync(r, architecture.DebianArchitecture, ct))).ConfigureAwait(false);
         var contents = new ContentsLookup(_archive, _cache, releases, architecture, _logger);
         bool Available(string name) => indexes.Any(i => i.Find(name).Any(p => p.Architecture == architecture.DebianArchitecture || p.Architecture == "all"));

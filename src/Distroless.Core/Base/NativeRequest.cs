@@ -37,9 +37,12 @@ public sealed record NativeRequest
     /// <summary>DistrolessStrictNativeDependencies: a library nothing provides is an error, not a warning.</summary>
     public bool Strict { get; init; }
 
-    /// <summary>Libraries the app's managed code imports by P/Invoke (module → assemblies), for suggestions only.</summary>
-    public ImmutableSortedDictionary<string, ImmutableArray<string>> Imports { get; init; }
-        = ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty;
+    /// <summary>
+    /// Reads the libraries the app's managed code imports by P/Invoke (module → assemblies), for
+    /// suggestions only; called only when the app layers are new to the cache.
+    /// </summary>
+    public Func<ImmutableSortedDictionary<string, ImmutableArray<string>>> ReadImports { get; init; }
+        = () => ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty;
 
     /// <summary>A rebase: what an earlier build added and why, instead of scanning the app again.</summary>
     public ImmutableArray<NativeNeed>? Known { get; init; }

@@ -5,6 +5,7 @@ using Distroless.Caching;
 using Distroless.Debian;
 using Distroless.Layers;
 using Distroless.Native;
+using Microsoft.Extensions.Logging;
 
 namespace Distroless.Building;
 
@@ -27,6 +28,7 @@ public sealed partial class Containerizer
             return baseImage;
         }
 
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var requested = generated.Request.PackageNames.ToHashSet(StringComparer.Ordinal);
         var (fitted, additions) = await AddNativePackagesAsync(generated, cache, locks, native => native with
         {
@@ -37,11 +39,12 @@ public sealed partial class Containerizer
             LibraryPath = plan.Container.Environment.LastOrDefault(e => e.Name == "LD_LIBRARY_PATH")?.Value,
             Mode = plan.Base.ResolveNativeDependencies ? NativeDependencyMode.Add : NativeDependencyMode.Report,
             Strict = plan.Base.StrictNativeDependencies,
-            Imports = PInvokeImports.Read(plan.App.Files
+            ReadImports = () => PInvokeImports.Read(plan.App.Files
                 .Where(f => f.RelativePath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
                     && (deps?.Classify(f.RelativePath).Kind ?? LibraryKind.App) is not LibraryKind.Runtime and not LibraryKind.StaticAssets)
                 .Select(f => f.SourcePath)),
         }, ct).ConfigureAwait(false);
+        _logger.LogDebug("Native dependencies checked in {Seconds:F3} s", clock.Elapsed.TotalSeconds);
         return additions.Needs.IsEmpty ? baseImage : BaseImage.From(fitted, generated.Request, additions.Needs);
     }
 

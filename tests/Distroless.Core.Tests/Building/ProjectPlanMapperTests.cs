@@ -65,6 +65,28 @@ public sealed class ProjectPlanMapperTests
     public void ContainerImageTags_is_split_on_semicolons()
         => Assert.That(Map(Project("/p/") with { ContainerImageTags = " 1.0 ;latest;" }).Tags, Is.EqualTo(new[] { "1.0", "latest" }));
 
+    [TestCase(null, null, true, false)]
+    [TestCase("False", "TRUE", false, true)]
+    [TestCase(" true ", "", true, false)]
+    public void Native_dependency_switches_take_true_or_false_and_default_to_resolving(string? resolve, string? strict, bool resolves, bool isStrict)
+    {
+        var plan = Map(Project("/p/") with { ResolveNativeDependencies = resolve, StrictNativeDependencies = strict });
+
+        Assert.That((plan.Base.ResolveNativeDependencies, plan.Base.StrictNativeDependencies), Is.EqualTo((resolves, isStrict)));
+    }
+
+    [Test]
+    public void A_native_dependency_switch_that_is_not_true_or_false_is_DSTL1004()
+    {
+        var e = Assert.Throws<DistrolessException>(() => Map(Project("/p/") with { ResolveNativeDependencies = "sometimes" }))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Code, Is.EqualTo(DiagnosticCodes.InvalidProperty));
+            Assert.That(e.Message, Does.Contain("DistrolessResolveNativeDependencies has the invalid value \"sometimes\""));
+        });
+    }
+
     [Test]
     public void ContainerImageTag_and_ContainerImageTags_together_are_DSTL1004()
     {
