@@ -167,4 +167,24 @@ public sealed class NativeLibrariesTests
             Assert.That(report["libgit2"], Is.EqualTo("initialized"));
         });
     }
+
+    [Test]
+    public async Task Each_architecture_gets_its_own_packages_from_its_own_Contents_index()
+    {
+        var archive = Path.Combine(_sample.Directory, "multi.tar");
+        var publish = await _sample.PublishAsync(SharedCache.Path, "-p:RuntimeIdentifiers=\"linux-x64;linux-arm64\"",
+            "-p:DistrolessUseLockFile=false", "-p:ContainerArchiveOutputPath=" + archive);
+        Assert.That(publish.ExitCode, Is.Zero, publish.All);
+
+        var arm64 = ImageArchive.Open(archive).Platforms()["linux/arm64/v8"];
+        var fontconfig = System.Text.Encoding.UTF8.GetString(arm64.FileContents(p => p == "var/lib/dpkg/status.d/libfontconfig1").Single().Value);
+        var elves = arm64.FileContents(_ => true).Where(f => ElfFile.IsElf(f.Value)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(fontconfig, Does.Contain("Architecture: arm64\n"));
+            Assert.That(arm64.FileSystem().Keys, Does.Contain("usr/lib/aarch64-linux-gnu/libfontconfig.so.1"));
+            Assert.That(elves.Where(f => ElfFile.Machine(f.Value) != ElfFile.AArch64 && !f.Key.Contains("musl", StringComparison.Ordinal)
+                && !f.Key.Contains("alpine", StringComparison.Ordinal)).Select(f => f.Key), Is.Empty, "every ELF file of the arm64 image is AArch64");
+        });
+    }
 }

@@ -40,15 +40,16 @@ public sealed class NativeClosure
     {
         var clock = Stopwatch.StartNew();
         var architecture = NativeArchitecture.For(request.Base.Platform);
-        var view = new Lazy<ImageView>(() => ImageView.Of(request, architecture, _cache));
-        var check = request.Known is null ? Check(request, architecture, view) : null;
+        var view = new Lazy<NativeImageView>(() => NativeImageView.Of(request, architecture, _cache));
+        var check = request.Known is null ? NativeImageCheck.Check(request, architecture, view, _cache, _logger) : null;
         var missing = request.Known is { } known
             ? known.ToImmutableSortedDictionary(n => n.SoName, n => n.NeededBy, StringComparer.Ordinal)
             : check!.Missing;
         var imports = check?.Imports ?? ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty;
         if (request.Mode == NativeDependencyMode.Report)
         {
-            await WarnNotAddedAsync(request, architecture, missing, ct).ConfigureAwait(false);
+            await WarnNotAddedAsync(request, architecture, missing, check?.Variants ?? ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty, ct)
+                .ConfigureAwait(false);
             await AdviseAsync(request, architecture, mode, imports, [], ct).ConfigureAwait(false);
             return NativeAdditions.None;
         }
@@ -87,24 +88,15 @@ public sealed class NativeClosure
             _logger.LogInformation("{Package} {Version} added: a dependency of the packages above", package.Name, package.Version);
         }
 
-        ReportUnresolved(request, needs, needs.Any(n => !n.IsResolved) ? view.Value.Shipped : []);
+        ReportUnresolved(request, needs, check?.Variants ?? ImmutableSortedDictionary<string, ImmutableArray<string>>.Empty);
         await AdviseAsync(request, architecture, mode, imports, layers, ct).ConfigureAwait(false);
-        _logger.LogInformation("Native dependencies: {Count} packages added for {Libraries} ({Seconds:F2} s)",
-            packages.Length, string.Join(", ", needs.Where(n => n.IsResolved).Select(n => n.SoName)), clock.Elapsed.TotalSeconds);
 
-        // The question is what the base lacked for the app: needs of the added packages' own files are part of the answer.
-        var addedFiles = layers.SelectMany(l => LayerLibrariesStore.Get(_cache, l).Files).ToHashSet(StringComparer.Ordinal);
         return new NativeAdditions
         {
             Packages = packages,
             Layers = [.. layers],
             Needs = needs,
-            Lock = useLock ? locked : new LockedNative
-            {
-                Missing = needs.Where(n => n.NeededBy.Any(p => !addedFiles.Contains(p))).Select(n => n.SoName).Order(StringComparer.Ordinal).ToImmutableArray(),
-                Needs = needs,
-                Packages = packages.Select(LockedPackage.From).ToImmutableArray(),
-            },
+            Lock = useLock ? locked : NewLock(needs, packages, layers),
         };
     }
 
@@ -120,8 +112,7 @@ public sealed class NativeClosure
             return;
         }
 
-        var fileNames = request.BaseLayers.Concat(request.AppLayers).Concat(added)
-            .Select(l => LayerLibrariesStore.Get(_cache, l))
+        var fileNames = added.Select(l => LayerLibrariesStore.Get(_cache, l))
             .SelectMany(l => l.Files.Concat(l.Symlinks.Keys))
             .Select(p => p[(p.LastIndexOf('/') + 1)..])
             .ToHashSet(StringComparer.Ordinal);
@@ -140,80 +131,11 @@ public sealed class NativeClosure
     }
 
     /// <summary>
-    /// What the base lacks for the app, and what its managed code imports: remembered under the
-    /// diff IDs of every layer, so a warm publish of an unchanged image reads one small record
-    /// instead of every layer's libraries and the app's assemblies. What was not checked, and
-    /// what the app finds only by soname, is said at detailed verbosity each time.
-    /// </summary>
-    private CheckedImage Check(NativeRequest request, NativeArchitecture architecture, Lazy<ImageView> view)
-    {
-        var key = CheckKey(request, architecture);
-        if (!_cache.TryReadRecord<CheckedImage>("native-checked", key, out var check))
-        {
-            var analysis = view.Value.Analyzer.Analyze(view.Value.Checked, view.Value.Shipped);
-            string[] notes =
-            [
-                .. analysis.Skipped.Select(s => $"/{s.Path} not checked: {s.Reason}"),
-                .. analysis.OffSearchPath.Select(o => $"/{o.Path} needs {o.SoName}, which the app ships at /{o.ShippedAt}, outside the " +
-                    "loader's search path: it loads once .NET has loaded that file"),
-                $"{analysis.Checked} ELF files checked, {analysis.Missing.Count} libraries missing",
-            ];
-            check = new CheckedImage(CheckedImage.Lines(analysis.Missing), notes, CheckedImage.Lines(request.ReadImports()));
-            _cache.WriteRecord("native-checked", key, check);
-        }
-
-        foreach (var note in check.Notes)
-        {
-            _logger.LogDebug("Native dependencies: {Note}", note);
-        }
-
-        return check;
-    }
-
-    private static string CheckKey(NativeRequest request, NativeArchitecture architecture)
-    {
-        var text = new StringBuilder().Append(Recipe).Append(" check-v2 ").Append(LayerLibraries.Format).Append('\n')
-            .Append(architecture.DebianArchitecture).Append('\n').Append(request.LibraryPath).Append('\n');
-        foreach (var (role, layers) in new[] { ("base", request.BaseLayers), ("checked", request.CheckedBaseLayers), ("app", request.AppLayers) })
-        {
-            text.Append(role).Append(' ').AppendJoin(' ', layers.Select(l => l.DiffId.Hex)).Append('\n');
-        }
-
-        return Digest.Compute(Encoding.UTF8.GetBytes(text.ToString())).Hex;
-    }
-
-    /// <summary>Kept as plain lines ("name\tfile\tfile…"): read on every warm publish, it must cost next to nothing.</summary>
-    private sealed record CheckedImage(string[] MissingLines, string[] Notes, string[] ImportLines)
-    {
-        public ImmutableSortedDictionary<string, ImmutableArray<string>> Missing => Map(MissingLines);
-
-        public ImmutableSortedDictionary<string, ImmutableArray<string>> Imports => Map(ImportLines);
-
-        public static string[] Lines(ImmutableSortedDictionary<string, ImmutableArray<string>> map)
-            => [.. map.Select(m => string.Join('\t', m.Value.Prepend(m.Key)))];
-
-        private static ImmutableSortedDictionary<string, ImmutableArray<string>> Map(string[] lines)
-            => lines.Select(l => l.Split('\t')).ToImmutableSortedDictionary(p => p[0], p => p[1..].ToImmutableArray(), StringComparer.Ordinal);
-    }
-
-    /// <summary>The image as the loader sees it, read from every layer's libraries only when a question needs it.</summary>
-    private sealed record ImageView(ImageFileSystem Files, List<ElfObject> Shipped, List<ElfObject> Checked, NativeNeedsAnalyzer Analyzer)
-    {
-        public static ImageView Of(NativeRequest request, NativeArchitecture architecture, BlobCache cache)
-        {
-            var files = new ImageFileSystem(request.BaseLayers.Concat(request.AppLayers).Select(l => LayerLibrariesStore.Get(cache, l)));
-            var shipped = request.AppLayers.SelectMany(l => LayerLibrariesStore.Get(cache, l).Objects).ToList();
-            List<ElfObject> checkedObjects = [.. request.CheckedBaseLayers.SelectMany(l => LayerLibrariesStore.Get(cache, l).Objects), .. shipped];
-            return new ImageView(files, shipped, checkedObjects, new NativeNeedsAnalyzer(files, architecture, request.LibraryPath));
-        }
-    }
-
-    /// <summary>
     /// The answer for this question and these signed indexes, as an earlier build found it; else
     /// found now. A warm build reads neither the Packages nor the Contents index.
     /// </summary>
     private async Task<(ImmutableArray<PackageRecord> Packages, ImmutableArray<NativeNeed> Needs)> ResolveCachedAsync(NativeRequest request,
-        NativeArchitecture architecture, ImmutableSortedDictionary<string, ImmutableArray<string>> missing, ImageView view, CancellationToken ct)
+        NativeArchitecture architecture, ImmutableSortedDictionary<string, ImmutableArray<string>> missing, NativeImageView view, CancellationToken ct)
     {
         var releases = await Task.WhenAll(request.Base.Release.Suites.Select(s => _archive.FetchReleaseAsync(request.Base.SuiteOf(s.Suite), ct)))
             .ConfigureAwait(false);
@@ -232,7 +154,7 @@ public sealed class NativeClosure
 
     private async Task<(ImmutableArray<PackageRecord> Packages, ImmutableArray<NativeNeed> Needs)> ResolveAsync(NativeRequest request,
         NativeArchitecture architecture, ImmutableSortedDictionary<string, ImmutableArray<string>> missing, VerifiedRelease[] releases,
-        ImageView view, CancellationToken ct)
+        NativeImageView view, CancellationToken ct)
     {
         // Each round's packages join the image, and their objects the ones checked.
         var image = view.Files;
@@ -301,7 +223,8 @@ public sealed class NativeClosure
     }
 
     private async Task WarnNotAddedAsync(NativeRequest request, NativeArchitecture architecture,
-        ImmutableSortedDictionary<string, ImmutableArray<string>> missing, CancellationToken ct)
+        ImmutableSortedDictionary<string, ImmutableArray<string>> missing, ImmutableSortedDictionary<string, ImmutableArray<string>> variants,
+        CancellationToken ct)
     {
         if (missing.Count == 0)
         {
@@ -330,14 +253,14 @@ public sealed class NativeClosure
             }
         }
 
-        ReportUnresolved(request, [.. unresolved], []);
+        ReportUnresolved(request, [.. unresolved], variants);
     }
 
     /// <summary>
     /// A warning per file and soname nothing provides (an error for all of them together in strict
     /// mode). A file with sibling builds of the same library says so: the runtime may load another.
     /// </summary>
-    private void ReportUnresolved(NativeRequest request, ImmutableArray<NativeNeed> needs, IReadOnlyList<ElfObject> shipped)
+    private void ReportUnresolved(NativeRequest request, ImmutableArray<NativeNeed> needs, ImmutableSortedDictionary<string, ImmutableArray<string>> variantsOf)
     {
         var unresolved = needs.Where(n => !n.IsResolved).ToList();
         if (unresolved.Count == 0)
@@ -354,7 +277,7 @@ public sealed class NativeClosure
         foreach (var (need, file) in lines)
         {
             var why = $"no package of {string.Join(", ", request.Base.Release.Suites.Select(s => s.Suite))} that may be added ships it";
-            if (Variants(file, shipped) is { Count: > 0 } variants)
+            if (variantsOf.GetValueOrDefault(file) is { IsDefaultOrEmpty: false } variants)
             {
                 why += $" (it is one of several builds of the same library; the runtime may load {string.Join(" or ", variants.Select(v => "/" + v))} instead)";
             }
@@ -363,13 +286,19 @@ public sealed class NativeClosure
         }
     }
 
-    /// <summary>Other files of the same directory and soname: alternatives a package ships for the runtime to choose from.</summary>
-    private static List<string> Variants(string path, IReadOnlyList<ElfObject> shipped)
+    /// <summary>
+    /// The lock's record of this answer. The question is what the base lacked for the app: the
+    /// needs of the added packages' own files are part of the answer, not of the question.
+    /// </summary>
+    private LockedNative NewLock(ImmutableArray<NativeNeed> needs, ImmutableArray<PackageRecord> packages, LayerBlob[] layers)
     {
-        var self = shipped.FirstOrDefault(o => o.Path == path);
-        return self?.SoName is null ? [] : shipped
-            .Where(o => o.Path != path && o.SoName == self.SoName && o.Directory == self.Directory && !o.IsMusl)
-            .Select(o => o.Path).Order(StringComparer.Ordinal).ToList();
+        var addedFiles = layers.SelectMany(l => LayerLibrariesStore.Get(_cache, l).Files).ToHashSet(StringComparer.Ordinal);
+        return new LockedNative
+        {
+            Missing = needs.Where(n => n.NeededBy.Any(p => !addedFiles.Contains(p))).Select(n => n.SoName).Order(StringComparer.Ordinal).ToImmutableArray(),
+            Needs = needs,
+            Packages = packages.Select(LockedPackage.From).ToImmutableArray(),
+        };
     }
 
     private static string CacheKey(NativeRequest request, NativeArchitecture architecture,
@@ -392,5 +321,5 @@ public sealed class NativeClosure
         return Digest.Compute(Encoding.UTF8.GetBytes(text.ToString())).Hex;
     }
 
-    private sealed record ResolvedNative(BaseComposer.ResolvedPackage[] Packages, ImmutableArray<NativeNeed> Needs);
+    internal sealed record ResolvedNative(BaseComposer.ResolvedPackage[] Packages, ImmutableArray<NativeNeed> Needs);
 }

@@ -12,10 +12,16 @@ namespace Distroless.Base;
 /// </summary>
 internal static class PInvokeAdvisor
 {
-    public static async Task AdviseAsync(ImmutableSortedDictionary<string, ImmutableArray<string>> imports, IReadOnlySet<string> fileNamesInImage,
+    /// <param name="imports">Module → assemblies, for the modules the image had no file for before packages were added.</param>
+    /// <param name="addedFileNames">The names of the files the added packages brought.</param>
+    /// <param name="contents">The Contents lookup, made only when something is to be looked up.</param>
+    /// <param name="architecture">The image's architecture.</param>
+    /// <param name="logger">Where suggestions go.</param>
+    /// <param name="ct">Cancels the lookup.</param>
+    public static async Task AdviseAsync(ImmutableSortedDictionary<string, ImmutableArray<string>> imports, IReadOnlySet<string> addedFileNames,
         Func<ContentsLookup> contents, NativeArchitecture architecture, ILogger logger, CancellationToken ct)
     {
-        var absent = imports.Where(i => !PInvokeImports.FileNames(i.Key).Any(name => IsPresent(name, fileNamesInImage))).ToList();
+        var absent = imports.Where(i => !PInvokeImports.FileNames(i.Key).Any(name => IsPresent(name, addedFileNames))).ToList();
         if (absent.Count == 0)
         {
             return;
@@ -41,6 +47,6 @@ internal static class PInvokeAdvisor
     }
 
     /// <summary>The file, or a versioned one of the same name (libX11.so.6 for libX11.so), is somewhere in the image.</summary>
-    private static bool IsPresent(string fileName, IReadOnlySet<string> fileNamesInImage)
+    public static bool IsPresent(string fileName, IReadOnlySet<string> fileNamesInImage)
         => fileNamesInImage.Contains(fileName) || fileNamesInImage.Any(f => f.StartsWith(fileName + ".", StringComparison.Ordinal));
 }

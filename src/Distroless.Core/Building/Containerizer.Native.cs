@@ -44,7 +44,10 @@ public sealed partial class Containerizer
                     && (deps?.Classify(f.RelativePath).Kind ?? LibraryKind.App) is not LibraryKind.Runtime and not LibraryKind.StaticAssets)
                 .Select(f => f.SourcePath)),
         }, ct).ConfigureAwait(false);
-        _logger.LogDebug("Native dependencies checked in {Seconds:F3} s", clock.Elapsed.TotalSeconds);
+        _logger.LogInformation("Native dependencies: {Outcome} ({Seconds:F3} s)", additions.Packages.IsEmpty
+            ? additions.Needs.IsEmpty ? "nothing missing" : "nothing added"
+            : $"{additions.Packages.Length} packages added for {string.Join(", ", additions.Needs.Where(n => n.IsResolved).Select(n => n.SoName))}",
+            clock.Elapsed.TotalSeconds);
         return additions.Needs.IsEmpty ? baseImage : BaseImage.From(fitted, generated.Request, additions.Needs);
     }
 

@@ -14,7 +14,13 @@ namespace Distroless.Caching;
 /// </summary>
 public sealed class BlobCache
 {
-    private static readonly JsonSerializerOptions RecordJson = new() { WriteIndented = false };
+    // The records a warm publish reads are described at compile time (RecordJsonContext), the rest by reflection.
+    private static readonly JsonSerializerOptions RecordJson = new()
+    {
+        WriteIndented = false,
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(RecordJsonContext.Default,
+            new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+    };
 
     public BlobCache(string root)
     {
