@@ -65,7 +65,8 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
             var logger = new TaskLogger(Log);
             var credentials = new CredentialStore(Environment.GetEnvironmentVariable,
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), new ProcessCredentialHelperRunner(), logger);
-            var result = await new Containerizer(http, logger, credentials: credentials).BuildAsync(plans, ct).ConfigureAwait(false);
+            var result = await new Containerizer(http, logger, credentials: credentials,
+                signingKeyPassword: () => Environment.GetEnvironmentVariable(Signing.SigningKeyReader.PasswordVariable)).BuildAsync(plans, ct).ConfigureAwait(false);
 
             SetOutputs(ProjectOutputs.Of(result));
             ProjectBuild.Record(inputs, plans, result);
