@@ -101,9 +101,11 @@ internal static class VerifyCommand
 
             Field(output, "resolved", summary.Dependencies.Length == 0
                 ? "nothing"
-                : string.Join(", ", summary.Dependencies.Select(d => $"{d.Count} {d.Kind}")));
+                : string.Join(", ", summary.Dependencies.Select(d => $"{d.Count} {(d.Count == 1 ? Singular(d.Kind) : d.Kind)}")));
         }
     }
 
-    private static void Field(TextWriter output, string name, string value) => output.WriteLine($"    {name,-16}{value}");
+    private static void Field(TextWriter output, string name, string value) => output.WriteLine($"    {name,-19} {value}");
+
+    private static string Singular(string kind) => kind.EndsWith("indexes", StringComparison.Ordinal) ? kind[..^2] : kind.TrimEnd('s');
 }

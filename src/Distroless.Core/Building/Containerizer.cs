@@ -95,6 +95,10 @@ public sealed partial class Containerizer
         var sboms = plan.Sbom ? built.ToDictionary(b => b.Image.Digest, b => b.Sboms!) : null;
         var attachments = signingKey is null ? [] : Attest(signingKey, plans, [.. built.Select(b => (b.Image, b.Dependencies))], index);
         var result = await SendAsync(target, images, index, built[0].Packages, cache, sessions, options, ct, sboms, attachments).ConfigureAwait(false);
+        if (signingKey is not null)
+        {
+            result = result with { Signed = $"{signingKey}{(plan.SupplyChain.Provenance ? ", with provenance" : "")}" };
+        }
 
         _logger.LogInformation("Image {Digest}: {Platforms}, {Size:F1} MB compressed ({Seconds:F2} s)", result.Digest,
             string.Join(", ", images.Select(i => $"{i.Config.Platform} {i.Layers.Length} layers")),

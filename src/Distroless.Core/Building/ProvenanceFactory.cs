@@ -173,14 +173,16 @@ public static class ProvenanceFactory
     private static IEnumerable<ResourceDescriptor> NuGetPackages(ImagePlan plan, DepsJson? deps)
     {
         var restored = NuGetPackageHashes.FromAssetsFile(plan.SupplyChain.AssetsFile);
+        var folder = new Lazy<string?>(() => PackagesFolder(plan));
         var packages = restored.IsEmpty
-            ? (deps?.Packages ?? []).Where(p => p.Type == "package").Select(p => new RestoredPackage(p.Id, p.Version, NuGetPackageHashes.Hex(p.Sha512)))
+            ? (deps?.Packages ?? []).Where(p => p.Type == "package").Select(p => new RestoredPackage(p.Id, p.Version,
+                NuGetPackageHashes.Installed(folder.Value, p.Id, p.Version), NuGetPackageHashes.Hex(p.Sha512?.Replace("sha512-", "", StringComparison.Ordinal))))
             : restored;
         return packages
             .OrderBy(p => p.Id, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Version, StringComparer.Ordinal)
             .Select(p => new ResourceDescriptor(PackageUrl.NuGet(p.Id, p.Version))
             {
-                Digest = p.Sha512 is { } sha512 ? ResourceDescriptor.Digests(("sha512", sha512)) : ImmutableSortedDictionary<string, string>.Empty,
+                Digest = ResourceDescriptor.Digests([.. DigestEntry("sha512", p.Sha512), .. DigestEntry(NuGetContentHash, p.ContentHash)]),
             });
     }
 
@@ -198,10 +200,9 @@ public static class ProvenanceFactory
         var folder = new Lazy<string?>(() => PackagesFolder(plan));
         foreach (var (framework, id, version) in packs.OrderBy(p => p.Id, StringComparer.Ordinal))
         {
-            var sha512 = NuGetPackageHashes.Installed(folder.Value, id, version);
             var pack = new ResourceDescriptor(PackageUrl.NuGet(id, version))
             {
-                Digest = sha512 is null ? ImmutableSortedDictionary<string, string>.Empty : ResourceDescriptor.Digests(("sha512", sha512)),
+                Digest = ResourceDescriptor.Digests([.. DigestEntry("sha512", NuGetPackageHashes.Installed(folder.Value, id, version))]),
             }.Annotated("runtimePack", "true");
             yield return framework is null ? pack : pack.Annotated("framework", framework);
         }
@@ -241,6 +242,15 @@ public static class ProvenanceFactory
             Name = name,
         };
     }
+
+    /// <summary>
+    /// The DigestSet name of NuGet's content hash (lowercase hex of its SHA-512): the hash the
+    /// assets file records, which for a signed package leaves the signature out, so it is not
+    /// the .nupkg's "sha512".
+    /// </summary>
+    public const string NuGetContentHash = "nugetContentHash";
+
+    private static IEnumerable<(string Algorithm, string Hex)> DigestEntry(string algorithm, string? hex) => hex is null ? [] : [(algorithm, hex)];
 
     private static void Add(JsonObject target, string name, string? value)
     {

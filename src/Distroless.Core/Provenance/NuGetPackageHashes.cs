@@ -3,13 +3,19 @@ using System.Text.Json;
 
 namespace Distroless.Provenance;
 
-/// <summary>A NuGet package a build restored, with the SHA-512 of its .nupkg (hex) when known.</summary>
-public sealed record RestoredPackage(string Id, string Version, string? Sha512);
+/// <summary>
+/// A NuGet package a build restored. <paramref name="Sha512"/> is the SHA-512 of the .nupkg file
+/// (what anyone who downloads it can check); <paramref name="ContentHash"/> is NuGet's content
+/// hash, which the assets file and packages.lock.json record: the same for an unsigned package,
+/// the hash without the signature for a signed one (so that re-signing keeps it). Both in hex.
+/// </summary>
+public sealed record RestoredPackage(string Id, string Version, string? Sha512, string? ContentHash);
 
 /// <summary>
 /// Where the hashes of NuGet packages come from: the project's assets file (obj/project.assets.json,
-/// every package restore resolved, build-time ones too, each with the SHA-512 of its .nupkg), and
-/// the .nupkg.sha512 file NuGet leaves beside an installed package (runtime packs, which restore
+/// every package restore resolved, build-time ones too, with NuGet's content hash, and the
+/// package folders it was restored into), and the .nupkg.sha512 file NuGet writes beside an
+/// installed package (the hash of the .nupkg it downloaded; also for runtime packs, which restore
 /// downloads without listing them as libraries).
 /// </summary>
 public static class NuGetPackageHashes
@@ -25,14 +31,21 @@ public static class NuGetPackageHashes
         try
         {
             using var document = JsonDocument.Parse(File.ReadAllBytes(path));
-            if (!document.RootElement.TryGetProperty("libraries", out var libraries) || libraries.ValueKind != JsonValueKind.Object)
+            var root = document.RootElement;
+            if (!root.TryGetProperty("libraries", out var libraries) || libraries.ValueKind != JsonValueKind.Object)
             {
                 return [];
             }
 
+            var folders = root.TryGetProperty("packageFolders", out var f) && f.ValueKind == JsonValueKind.Object
+                ? f.EnumerateObject().Select(p => p.Name).ToList()
+                : [];
             return libraries.EnumerateObject()
                 .Where(l => l.Value.ValueKind == JsonValueKind.Object && Text(l.Value, "type") == "package" && l.Name.Contains('/'))
-                .Select(l => new RestoredPackage(l.Name[..l.Name.IndexOf('/')], l.Name[(l.Name.IndexOf('/') + 1)..], Hex(Text(l.Value, "sha512"))))
+                .Select(l => (Id: l.Name[..l.Name.IndexOf('/')], Version: l.Name[(l.Name.IndexOf('/') + 1)..], Library: l.Value))
+                .Select(l => new RestoredPackage(l.Id, l.Version,
+                    folders.Select(folder => Installed(folder, l.Id, l.Version)).FirstOrDefault(h => h is not null),
+                    Hex(Text(l.Library, "sha512"))))
                 .OrderBy(p => p.Id, StringComparer.OrdinalIgnoreCase).ThenBy(p => p.Version, StringComparer.Ordinal)
                 .ToImmutableArray();
         }

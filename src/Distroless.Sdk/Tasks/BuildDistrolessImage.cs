@@ -150,6 +150,11 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
             places.Add($"loaded into {engine}");
         }
 
+        if (result.Signed is { } signed)
+        {
+            places.Add($"signed with the {signed}");
+        }
+
         return $"{image} {string.Join("; ", places)}";
     }
 

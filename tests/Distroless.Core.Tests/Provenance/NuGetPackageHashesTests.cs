@@ -9,7 +9,7 @@ namespace Distroless.Core.Tests.Provenance;
 public sealed class NuGetPackageHashesTests
 {
     [Test]
-    public void The_assets_file_gives_every_package_with_its_SHA_512_in_hex_and_no_project()
+    public void The_assets_file_gives_every_package_with_its_content_hash_and_the_installed_nupkg_hash_in_hex_and_no_project()
     {
         using var temp = new TempDirectory();
         var path = Signing.SignedArchiveTests.AssetsFile(temp.Path);
@@ -19,7 +19,9 @@ public sealed class NuGetPackageHashesTests
         Assert.Multiple(() =>
         {
             Assert.That(packages.Select(p => $"{p.Id}/{p.Version}"), Is.EqualTo(new[] { "Microsoft.SourceLink.GitHub/8.0.0", "Newtonsoft.Json/13.0.3" }));
-            Assert.That(packages[1].Sha512, Is.EqualTo(Convert.ToHexStringLower(SHA512.HashData("Newtonsoft.Json 13.0.3"u8))));
+            Assert.That(packages[1].ContentHash, Is.EqualTo(Convert.ToHexStringLower(SHA512.HashData("Newtonsoft.Json 13.0.3 content"u8))));
+            Assert.That(packages[1].Sha512, Is.EqualTo(Convert.ToHexStringLower(SHA512.HashData("Newtonsoft.Json 13.0.3 signed .nupkg"u8))));
+            Assert.That(packages[0].Sha512, Is.Null, "not in the packages folder");
         });
     }
 

@@ -28,9 +28,10 @@ public sealed class SignedArchiveTests
 {
     private const string Password = "s3cret-signing-pw";
 
-    /// <summary>The SHA-512 the fake assets file and packages folder record (any 64 bytes: nothing downloads them).</summary>
-    private static readonly byte[] NewtonsoftSha512 = SHA512.HashData("Newtonsoft.Json 13.0.3"u8);
-    private static readonly byte[] SourceLinkSha512 = SHA512.HashData("Microsoft.SourceLink.GitHub 8.0.0"u8);
+    /// <summary>The hashes the fake assets file (NuGet's content hashes) and packages folder (.nupkg files) record: any 64 bytes, nothing downloads them.</summary>
+    private static readonly byte[] NewtonsoftContentHash = SHA512.HashData("Newtonsoft.Json 13.0.3 content"u8);
+    private static readonly byte[] NewtonsoftSha512 = SHA512.HashData("Newtonsoft.Json 13.0.3 signed .nupkg"u8);
+    private static readonly byte[] SourceLinkContentHash = SHA512.HashData("Microsoft.SourceLink.GitHub 8.0.0"u8);
     private static readonly byte[] RuntimePackSha512 = SHA512.HashData("runtime pack 8.0.8"u8);
 
     private TempDirectory _temp = null!;
@@ -42,21 +43,36 @@ public sealed class SignedArchiveTests
     private BuildResult _unsigned = null!;
     private AttachedImage _attached = null!;
 
+    /// <summary>
+    /// An assets file as restore writes it (content hashes, the packages folder), and that folder
+    /// with Newtonsoft.Json's .nupkg.sha512 (SourceLink's package is not installed there).
+    /// </summary>
     internal static string AssetsFile(string directory)
     {
+        var packages = Path.Combine(directory, "packages");
+        Installed(packages, "newtonsoft.json", "13.0.3", NewtonsoftSha512);
         var path = Path.Combine(directory, "obj", "project.assets.json");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, $$"""
             {
               "version": 3,
               "libraries": {
-                "Newtonsoft.Json/13.0.3": { "sha512": "{{Convert.ToBase64String(NewtonsoftSha512)}}", "type": "package", "path": "newtonsoft.json/13.0.3" },
-                "Microsoft.SourceLink.GitHub/8.0.0": { "sha512": "{{Convert.ToBase64String(SourceLinkSha512)}}", "type": "package", "path": "microsoft.sourcelink.github/8.0.0" },
+                "Newtonsoft.Json/13.0.3": { "sha512": "{{Convert.ToBase64String(NewtonsoftContentHash)}}", "type": "package", "path": "newtonsoft.json/13.0.3" },
+                "Microsoft.SourceLink.GitHub/8.0.0": { "sha512": "{{Convert.ToBase64String(SourceLinkContentHash)}}", "type": "package", "path": "microsoft.sourcelink.github/8.0.0" },
                 "Lib/1.0.0": { "type": "project", "path": "../Lib/Lib.csproj" }
-              }
+              },
+              "packageFolders": { "{{packages.Replace("\\", "\\\\", StringComparison.Ordinal)}}/": {} }
             }
             """);
         return path;
+    }
+
+    /// <summary>What NuGet leaves beside a package it installed: the base64 SHA-512 of the .nupkg.</summary>
+    internal static void Installed(string packages, string id, string version, byte[] sha512)
+    {
+        var folder = Path.Combine(packages, id, version);
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, $"{id}.{version}.nupkg.sha512"), Convert.ToBase64String(sha512));
     }
 
     private Containerizer Containerizer() => new(new HttpClient(_archive.Handler, disposeHandler: false), NullLogger.Instance,
@@ -69,9 +85,7 @@ public sealed class SignedArchiveTests
         _archive = FakeBookworm.Create();
         _key = OpenSslKeys.Generate(_temp.Path, "ec", Password);
         var packages = _temp.Combine("packages");
-        var pack = Path.Combine(packages, "microsoft.netcore.app.runtime.linux-x64", "8.0.8");
-        Directory.CreateDirectory(pack);
-        File.WriteAllText(Path.Combine(pack, "microsoft.netcore.app.runtime.linux-x64.8.0.8.nupkg.sha512"), Convert.ToBase64String(RuntimePackSha512));
+        Installed(packages, "microsoft.netcore.app.runtime.linux-x64", "8.0.8", RuntimePackSha512);
 
         var plan = ContainerizerTests.Plan(_temp, FakePublishOutput.Write(_temp), _temp.Combine("cache"));
         _plan = plan with
@@ -339,7 +353,7 @@ public sealed class SignedArchiveTests
     }
 
     [Test]
-    public void The_provenance_names_the_NuGet_packages_of_the_assets_file_and_the_runtime_pack_with_their_SHA_512()
+    public void The_provenance_names_the_NuGet_packages_of_the_assets_file_and_the_runtime_pack_with_their_hashes()
     {
         var nuget = Dependencies.Where(d => d.GetProperty("uri").GetString()!.StartsWith("pkg:nuget/", StringComparison.Ordinal))
             .ToDictionary(d => d.GetProperty("uri").GetString()!, d => d);
@@ -352,14 +366,17 @@ public sealed class SignedArchiveTests
                 "pkg:nuget/Microsoft.SourceLink.GitHub@8.0.0",
                 "pkg:nuget/Newtonsoft.Json@13.0.3",
             }), "every package restore resolved (build-time ones too), project references left out, and the runtime pack");
-            Assert.That(Sha512(nuget["pkg:nuget/Newtonsoft.Json@13.0.3"]), Is.EqualTo(NewtonsoftSha512));
-            Assert.That(Sha512(nuget["pkg:nuget/Microsoft.SourceLink.GitHub@8.0.0"]), Is.EqualTo(SourceLinkSha512));
-            Assert.That(Sha512(nuget["pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@8.0.8"]), Is.EqualTo(RuntimePackSha512));
+            Assert.That(Hash(nuget["pkg:nuget/Newtonsoft.Json@13.0.3"], "sha512"), Is.EqualTo(NewtonsoftSha512), "the installed .nupkg's hash");
+            Assert.That(Hash(nuget["pkg:nuget/Newtonsoft.Json@13.0.3"], "nugetContentHash"), Is.EqualTo(NewtonsoftContentHash), "the assets file's hash");
+            Assert.That(Hash(nuget["pkg:nuget/Microsoft.SourceLink.GitHub@8.0.0"], "nugetContentHash"), Is.EqualTo(SourceLinkContentHash));
+            Assert.That(nuget["pkg:nuget/Microsoft.SourceLink.GitHub@8.0.0"].GetProperty("digest").TryGetProperty("sha512", out _), Is.False,
+                "not installed where the assets file says: no .nupkg hash rather than a guessed one");
+            Assert.That(Hash(nuget["pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@8.0.8"], "sha512"), Is.EqualTo(RuntimePackSha512));
             Assert.That(nuget["pkg:nuget/Microsoft.NETCore.App.Runtime.linux-x64@8.0.8"].GetProperty("annotations").GetProperty("runtimePack").GetString(), Is.EqualTo("true"));
         });
     }
 
-    private static byte[] Sha512(JsonElement dependency) => Convert.FromHexString(dependency.GetProperty("digest").GetProperty("sha512").GetString()!);
+    private static byte[] Hash(JsonElement dependency, string algorithm) => Convert.FromHexString(dependency.GetProperty("digest").GetProperty(algorithm).GetString()!);
 
     [Test]
     public void The_provenance_states_the_settings_the_builder_and_no_clock_time()
@@ -383,6 +400,23 @@ public sealed class SignedArchiveTests
             Assert.That(run.GetProperty("builder").GetProperty("version").GetProperty("Distroless.Sdk").GetString(), Is.EqualTo(SbomFactory.ToolVersion));
             Assert.That(run.TryGetProperty("metadata", out _), Is.False, "outside CI there is no invocation, and no start or end time ever");
             Assert.That(Encoding.UTF8.GetString(Provenance.Predicate), Does.Not.Contain(_temp.Path), "no path of this machine");
+        });
+    }
+
+    [Test]
+    public void Neither_the_key_nor_its_password_is_written_to_the_cache_the_outputs_or_the_plan()
+    {
+        var secrets = File.ReadAllLines(_key.PrivateKeyPath).Where(l => !l.StartsWith("-----", StringComparison.Ordinal))
+            .Select(Encoding.ASCII.GetBytes).Append(Encoding.UTF8.GetBytes(Password)).ToList();
+        var written = Directory.EnumerateFiles(_temp.Combine("cache"), "*", SearchOption.AllDirectories)
+            .Concat(Directory.EnumerateFiles(_temp.Combine("out"), "*", SearchOption.AllDirectories));
+
+        var leaks = written.Where(file => File.ReadAllBytes(file) is var content && secrets.Any(s => content.AsSpan().IndexOf(s) >= 0)).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(leaks, Is.Empty);
+            Assert.That(_plan.ToJson(), Does.Contain(_key.PrivateKeyPath).And.Not.Contain("PRIVATE KEY").And.Not.Contain(Password), "the plan names the key by its path");
         });
     }
 
