@@ -30,6 +30,7 @@ public sealed partial class Containerizer
     private ImmutableArray<Attachment> Attest(SigningKey key, IReadOnlyList<ImagePlan> plans,
         IReadOnlyList<(BuiltImage Image, ImmutableArray<ResourceDescriptor> Dependencies)> built, BuiltIndex? index)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var name = ProvenanceFactory.ImageName(plans[0]);
         var provenance = plans[0].SupplyChain.Provenance;
         var attachments = ImmutableArray.CreateBuilder<Attachment>();
@@ -53,8 +54,8 @@ public sealed partial class Containerizer
             }
         }
 
-        _logger.LogInformation("Signed {Count} manifest(s){Provenance}", built.Count + (index is null ? 0 : 1),
-            provenance ? ", with SLSA provenance" : "");
+        _logger.LogInformation("Signed {Count} manifest(s){Provenance} ({Seconds:F3} s)", built.Count + (index is null ? 0 : 1),
+            provenance ? ", with SLSA provenance" : "", clock.Elapsed.TotalSeconds);
         return attachments.ToImmutable();
     }
 }
