@@ -182,14 +182,27 @@ public sealed class SignedPublishTests
     }
 
     [Test]
-    public async Task Skopeo_still_reads_the_signed_archive_as_the_same_image()
+    public async Task Skopeo_and_podman_still_read_the_signed_archive_as_the_same_image_and_podman_runs_it()
     {
         var skopeo = new Skopeo(_temp.Combine("skopeo"));
 
         var inspected = await skopeo.InspectAsync("oci-archive:" + _archive);
+        var loaded = await Podman.LoadAsync(_archive);
+        try
+        {
+            var run = await Podman.RunAsync("run", "--rm", "--network", "none", loaded);
 
-        Assert.That(inspected.ExitCode, Is.Zero, inspected.All);
-        Assert.That(JsonDocument.Parse(inspected.Output).RootElement.GetProperty("Digest").GetString(), Is.EqualTo(_digest));
+            Assert.Multiple(() =>
+            {
+                Assert.That(inspected.ExitCode, Is.Zero, inspected.All);
+                Assert.That(JsonDocument.Parse(inspected.Output).RootElement.GetProperty("Digest").GetString(), Is.EqualTo(_digest));
+                Assert.That(run.ExitCode, Is.Zero, run.All);
+            });
+        }
+        finally
+        {
+            await Podman.RemoveImageAsync(loaded);
+        }
     }
 
     [TestCase("missing", "DSTL6001")]
