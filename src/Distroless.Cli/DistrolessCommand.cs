@@ -42,7 +42,7 @@ public static class DistrolessCommand
     internal static RootCommand Create(CliContext context)
     {
         var root = new RootCommand(
-            "Builds, inspects, pushes, locks and rebases distroless OCI images for .NET apps, generated from signed Debian packages.");
+            "Builds, inspects, verifies, pushes, locks and rebases distroless OCI images for .NET apps, generated from signed Debian packages.");
         foreach (var option in context.Globals.All)
         {
             root.Options.Add(option);
@@ -52,6 +52,7 @@ public static class DistrolessCommand
         root.Subcommands.Add(BaseCommand.Create(context));
         root.Subcommands.Add(PushCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(VerifyCommand.Create(context));
         root.Subcommands.Add(LockCommand.Create(context));
         root.Subcommands.Add(RebaseCommand.Create(context));
         root.Subcommands.Add(CacheCommand.Create(context));

@@ -74,7 +74,7 @@ public sealed class InspectTests
         Assert.That(result.ExitCode, Is.Zero, result.ToString());
         using var json = JsonDocument.Parse(result.Out);
         var root = json.RootElement;
-        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "schemaVersion", "source", "digest", "mediaType", "images", "sboms" }));
+        Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "schemaVersion", "source", "digest", "mediaType", "images", "sboms", "attestations" }));
         Assert.That(root.GetProperty("schemaVersion").GetInt32(), Is.EqualTo(1));
         Assert.That(root.GetProperty("digest").GetString(), Is.EqualTo(expected.Digest.ToString()));
         var image = root.GetProperty("images").EnumerateArray().Single();

@@ -35,7 +35,7 @@ public sealed class PipelineTests
     public void CleanUp() => _temp.Dispose();
 
     /// <summary>A plan for the fake publish output, as the MSBuild task would write it, with a lock file beside it.</summary>
-    private static string WritePlan(TempDirectory temp, string name, Func<ImagePlan, ImagePlan>? edit = null)
+    internal static string WritePlan(TempDirectory temp, string name, Func<ImagePlan, ImagePlan>? edit = null)
     {
         var files = FakePublishOutput.Write(temp.Combine("publish"));
         var plan = new ImagePlan

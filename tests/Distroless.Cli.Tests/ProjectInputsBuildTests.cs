@@ -58,6 +58,30 @@ public sealed class ProjectInputsBuildTests
         .ToDictionary(g => g.Key, g => g.ToList());
 
     [Test]
+    public async Task The_signing_key_of_the_inputs_signs_the_image_with_the_password_from_the_environment()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("keys"));
+        var key = OpenSslKeys.Generate(temp.Combine("keys"), "ec", "vs-build-pw");
+        var inputs = Inputs(temp, i => i with { SigningKey = Path.GetRelativePath(temp.Path, key.PrivateKeyPath), Configuration = "Debug" });
+        var inputsFile = Write(temp, inputs);
+        var cli = Cli.In(temp, _archive);
+        cli.Environment["DISTROLESS_SIGNING_KEY_PASSWORD"] = "vs-build-pw";
+
+        var run = await cli.RunAsync("build", "--project-inputs", inputsFile, "--no-progress");
+        var attached = Distroless.Signing.AttachedImage.FromArchive(temp.Combine("out", "shop-api.tar"), new Distroless.Caching.BlobCache(temp.Combine("read")));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.ExitCode, Is.Zero, run.ToString());
+            Assert.That(run.Out, Does.Contain("signed with the ECDSA P-256 key"));
+            Assert.That(attached.Attachments, Has.Length.EqualTo(2), "a signature and a provenance");
+            Assert.That(File.ReadAllText(inputsFile), Does.Contain("P\tSigningKey\tkeys/").And.Not.Contain("vs-build-pw").And.Not.Contain("PRIVATE KEY"));
+            Assert.That(File.ReadAllText(inputs.PlanFile!), Does.Contain(key.PrivateKeyPath).And.Not.Contain("vs-build-pw"));
+        });
+    }
+
+    [Test]
     public async Task It_builds_the_image_the_tasks_plan_builds_and_reports_the_outputs()
     {
         using var temp = new TempDirectory();

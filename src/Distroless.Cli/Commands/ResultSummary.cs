@@ -23,6 +23,11 @@ internal static class ResultSummary
         {
             output.WriteLine($"  loaded into {engine}");
         }
+
+        if (result.Signed is { } signed)
+        {
+            output.WriteLine($"  signed with the {signed}");
+        }
     }
 
     private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;

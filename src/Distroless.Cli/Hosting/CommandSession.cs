@@ -100,7 +100,8 @@ internal sealed class CommandSession : IDisposable
 
     public long SourceDateEpoch => HostDefaults.SourceDateEpoch(Host.Environment("SOURCE_DATE_EPOCH"));
 
-    public Containerizer Containerizer() => new(_http.Value, Logger, Host.Time, Host.Keyring, Credentials(), Host.RegistryHandler, _registryProgress);
+    public Containerizer Containerizer() => new(_http.Value, Logger, Host.Time, Host.Keyring, Credentials(), Host.RegistryHandler, _registryProgress,
+        () => Host.Environment(Signing.SigningKeyReader.PasswordVariable));
 
     public CredentialStore Credentials()
         => new(Host.Environment, Host.HomeDirectory, Host.CredentialHelpers ?? new ProcessCredentialHelperRunner(), Logger);

@@ -19,9 +19,10 @@ internal static class ImageInspector
         ImmutableArray<BuiltImage> images;
         BuiltIndex? index;
         var sboms = ImmutableArray<SbomReport>.Empty;
+        var attachments = ImmutableArray<Attachment>.Empty;
         if (File.Exists(source))
         {
-            (images, index) = ImageArchiveReader.Read(source, cache);
+            (images, index, attachments) = ImageArchiveReader.ReadWithAttachments(source, cache);
             sboms = [.. SbomFinder.Find(ArchiveListing.Read(source)), .. SbomFinder.Beside(source, images)];
         }
         else
@@ -33,10 +34,18 @@ internal static class ImageInspector
             };
             using var sessions = new RegistrySessions(options, session.Credentials(), session.Logger);
             var puller = new RegistryImagePuller(cache, host => sessions.Get(host, push: false), session.Logger);
-            (images, index) = await puller.PullImagesAsync(ImageReference.Parse(source, "the image to inspect"), ct).ConfigureAwait(false);
+            var reference = ImageReference.Parse(source, "the image to inspect");
+            (images, index) = await puller.PullImagesAsync(reference, ct).ConfigureAwait(false);
+            var client = new RepositoryClient(sessions.Get(reference.ApiHost, push: false), reference.Repository);
+            foreach (var subject in Signing.AttachedImage.SubjectsOf(images, index))
+            {
+                attachments = attachments.AddRange(await ReferrerFinder.FindAsync(client, subject.Descriptor, Signing.Attestations.IsBundleType, ct)
+                    .ConfigureAwait(false));
+            }
         }
 
-        var reports = images.Select(image => Report(image, cache, sboms.Where(s => s.Subject == image.Digest.ToString()))).ToImmutableArray();
+        var reports = images.Select(image => Report(image, cache, sboms.Where(s => s.Subject == image.Digest.ToString()),
+            AttestationListing.For(image.Digest, attachments))).ToImmutableArray();
         var attached = images.Select(i => i.Digest.ToString()).ToHashSet(StringComparer.Ordinal);
         return new InspectionReport(
             SchemaVersion: 1,
@@ -44,10 +53,11 @@ internal static class ImageInspector
             Digest: (index?.Digest ?? images[0].Digest).ToString(),
             MediaType: index is null ? MediaTypes.ImageManifest : MediaTypes.ImageIndex,
             Images: reports,
-            Sboms: [.. sboms.Where(s => s.Subject is null || !attached.Contains(s.Subject))]);
+            Sboms: [.. sboms.Where(s => s.Subject is null || !attached.Contains(s.Subject))],
+            Attestations: index is null ? [] : AttestationListing.For(index.Digest, attachments));
     }
 
-    private static ImageReport Report(BuiltImage image, BlobCache cache, IEnumerable<SbomReport> sboms)
+    private static ImageReport Report(BuiltImage image, BlobCache cache, IEnumerable<SbomReport> sboms, ImmutableArray<AttestationReport> attestations)
     {
         var config = image.Config;
         return new ImageReport(
@@ -69,6 +79,7 @@ internal static class ImageInspector
             Packages: DpkgDatabase.Read(image.Layers, cache),
             Sboms: [.. sboms],
             NativeDependencies: [.. (Base.BaseRecipe.FromAnnotations(image.Manifest.Annotations)?.Native ?? [])
-                .Select(n => new NativeDependencyReport(n.SoName, n.Package, [.. n.NeededBy.Select(p => "/" + p)]))]);
+                .Select(n => new NativeDependencyReport(n.SoName, n.Package, [.. n.NeededBy.Select(p => "/" + p)]))],
+            Attestations: attestations);
     }
 }

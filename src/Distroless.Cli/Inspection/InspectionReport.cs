@@ -12,7 +12,8 @@ internal sealed record InspectionReport(
     string Digest,
     string MediaType,
     ImmutableArray<ImageReport> Images,
-    ImmutableArray<SbomReport> Sboms);
+    ImmutableArray<SbomReport> Sboms,
+    ImmutableArray<AttestationReport> Attestations);
 
 /// <summary>One platform's image.</summary>
 internal sealed record ImageReport(
@@ -25,7 +26,8 @@ internal sealed record ImageReport(
     ImmutableArray<LayerReport> Layers,
     ImmutableArray<PackageReport> Packages,
     ImmutableArray<SbomReport> Sboms,
-    ImmutableArray<NativeDependencyReport> NativeDependencies);
+    ImmutableArray<NativeDependencyReport> NativeDependencies,
+    ImmutableArray<AttestationReport> Attestations);
 
 internal sealed record ConfigReport(
     string? User,
@@ -47,3 +49,16 @@ internal sealed record NativeDependencyReport(string SoName, string? Package, Im
 
 /// <summary>An SBOM the archive carries: a referrer's document (with the manifest it describes) or a plain SBOM file.</summary>
 internal sealed record SbomReport(string MediaType, string? Digest, long Size, string? Subject, string? Name);
+
+/// <summary>
+/// A Sigstore bundle attached to a manifest: a signature (cosign's sign predicate) or an
+/// attestation (SLSA provenance, …), as it says of itself. Listed, not verified: `distroless
+/// verify --key` does that.
+/// </summary>
+/// <param name="Kind">signature, provenance or attestation.</param>
+/// <param name="PredicateType">The in-toto predicate type of the statement inside.</param>
+/// <param name="Digest">The bundle's digest.</param>
+/// <param name="Size">The bundle's size in bytes.</param>
+/// <param name="KeyHint">The public key hint the bundle names (base64 SHA-256 of the key).</param>
+/// <param name="Subject">The manifest it is attached to.</param>
+internal sealed record AttestationReport(string Kind, string? PredicateType, string Digest, long Size, string? KeyHint, string Subject);

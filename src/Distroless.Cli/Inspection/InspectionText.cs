@@ -78,12 +78,32 @@ internal static class InspectionText
             }
 
             Sboms(output, "  ", image.Sboms);
+            Attestations(output, image.Attestations);
         }
 
         if (!report.Sboms.IsEmpty)
         {
             output.WriteLine();
             Sboms(output, "", report.Sboms);
+        }
+
+        if (!report.Attestations.IsEmpty)
+        {
+            output.WriteLine();
+            output.WriteLine($"index  {report.Digest}");
+            Attestations(output, report.Attestations);
+        }
+    }
+
+    /// <summary>The bundles attached to a manifest, as they describe themselves (`distroless verify` checks them).</summary>
+    private static void Attestations(TextWriter output, IReadOnlyList<AttestationReport> attestations)
+    {
+        output.WriteLine(attestations.Count == 0 ? "  signatures: none" : $"  signatures and attestations ({attestations.Count}):");
+        foreach (var attestation in attestations)
+        {
+            var key = attestation.KeyHint is null ? "" : $"  key {attestation.KeyHint}";
+            output.WriteLine($"    {attestation.Kind,-11} {attestation.Digest[..Math.Min(attestation.Digest.Length, 19)]}  " +
+                $"{ProgressDisplay.Size(attestation.Size)}  {attestation.PredicateType}{key}");
         }
     }
 

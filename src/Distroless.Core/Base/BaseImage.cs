@@ -24,6 +24,9 @@ public sealed record BaseImage
     /// <summary>org.opencontainers.image.base.name/.digest for a registry base.</summary>
     public ImmutableSortedDictionary<string, string>? Annotations { get; init; }
 
+    /// <summary>The signed InRelease files the generated base's packages were listed in (what its provenance names).</summary>
+    public ImmutableArray<SignedRelease> Releases { get; init; } = [];
+
     public static BaseImage From(DistrolessBase generated, BaseRequest request, ImmutableArray<Native.NativeNeed> native = default) => new()
     {
         Description = $"Debian {generated.Release.VersionId} ({generated.Release.Codename}) distroless base",
@@ -35,3 +38,6 @@ public sealed record BaseImage
         }),
     };
 }
+
+/// <summary>A suite's InRelease file as the base used it: where it is, and the digest it had.</summary>
+public sealed record SignedRelease(string Suite, Uri InRelease, Digest Digest);

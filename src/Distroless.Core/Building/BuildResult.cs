@@ -27,6 +27,9 @@ public sealed record BuildResult(BuiltImage Image, ImmutableArray<string> Refere
     /// <summary>The SBOM files written beside the archive (SPDX and CycloneDX per image).</summary>
     public ImmutableArray<string> SbomPaths { get; init; } = [];
 
+    /// <summary>How the image was signed ("ECDSA P-256 key &lt;hint&gt;, with provenance"); null when it was not.</summary>
+    public string? Signed { get; init; }
+
     /// <summary>What a tag points at: the index of a multi-platform build, else the image manifest.</summary>
     public Oci.Digest Digest => Index?.Digest ?? Image.Digest;
 }

@@ -12,7 +12,8 @@ public sealed partial class Containerizer
     /// <summary>
     /// Sends an image that already exists (an OCI image archive, or a registry reference: every
     /// platform of an index) to the plan's destinations byte for byte, so its digest stays the
-    /// same: what `distroless push` does with an archive a build wrote earlier.
+    /// same: what `distroless push` does with an archive a build wrote earlier, with the
+    /// signatures and attestations the archive carries.
     /// </summary>
     public async Task<BuildResult> CopyAsync(CopyPlan plan, CancellationToken ct = default)
     {
@@ -20,8 +21,20 @@ public sealed partial class Containerizer
         var cache = new BlobCache(plan.CacheDirectory);
         var options = RegistryOptionsFor(plan.RegistrySettings);
         using var sessions = new RegistrySessions(options, _credentials, _logger);
-        var (images, index) = await ReadExistingAsync(plan.Source, "the image to push", cache, sessions, ct).ConfigureAwait(false);
-        var result = await SendAsync(plan.Output, images, index, [], cache, sessions, options, ct).ConfigureAwait(false);
+        // An archive's signatures and attestations travel with it (their subjects, the manifests, keep their digests).
+        ImmutableArray<Attachment> attachments = [];
+        ImmutableArray<BuiltImage> images;
+        BuiltIndex? index;
+        if (File.Exists(plan.Source))
+        {
+            (images, index, attachments) = ImageArchiveReader.ReadWithAttachments(plan.Source, cache);
+        }
+        else
+        {
+            (images, index) = await ReadExistingAsync(plan.Source, "the image to push", cache, sessions, ct).ConfigureAwait(false);
+        }
+
+        var result = await SendAsync(plan.Output, images, index, [], cache, sessions, options, ct, attachments: attachments).ConfigureAwait(false);
         _logger.LogInformation("Copied {Source} ({Digest}, {Count} platform(s)) in {Seconds:F2} s", plan.Source, result.Digest,
             images.Length, clock.Elapsed.TotalSeconds);
         return result;

@@ -48,7 +48,7 @@ public sealed partial class Containerizer
             ? additions.Needs.IsEmpty ? "nothing missing" : "nothing added"
             : $"{additions.Packages.Length} packages added for {string.Join(", ", additions.Needs.Where(n => n.IsResolved).Select(n => n.SoName))}",
             clock.Elapsed.TotalSeconds);
-        return additions.Needs.IsEmpty ? baseImage : BaseImage.From(fitted, generated.Request, additions.Needs);
+        return additions.Needs.IsEmpty ? baseImage : BaseImage.From(fitted, generated.Request, additions.Needs) with { Releases = baseImage.Releases };
     }
 
     /// <summary>Runs the closure on a generated base and records its lock section; the base with the added layers.</summary>

@@ -8,6 +8,7 @@ using Distroless.Http;
 using Distroless.IO;
 using Distroless.Layers;
 using Distroless.Oci;
+using Distroless.Provenance;
 using Distroless.Output;
 using Distroless.Runtime;
 using Distroless.Diagnostics;
@@ -32,6 +33,7 @@ public sealed partial class Containerizer
     private readonly CredentialStore _credentials;
     private readonly Func<HttpMessageHandler>? _registryHandler;
     private readonly IProgress<TransferProgress>? _progress;
+    private readonly Func<string?> _signingKeyPassword;
 
     /// <param name="http">Used for the Debian archive; the host owns its lifetime and proxy settings.</param>
     /// <param name="logger">Phase lines at Information, per-layer detail at Debug.</param>
@@ -40,8 +42,10 @@ public sealed partial class Containerizer
     /// <param name="credentials">Registry credentials (the host builds the store from its environment); anonymous by default.</param>
     /// <param name="registryHandler">Replaces the registry HTTP handler (tests); a real socket handler by default.</param>
     /// <param name="progress">Told the bytes of every registry blob upload and download (a host's progress bar); none by default.</param>
+    /// <param name="signingKeyPassword">Asked for the password of an encrypted signing key (the host reads DISTROLESS_SIGNING_KEY_PASSWORD); none by default.</param>
     public Containerizer(HttpClient http, ILogger logger, TimeProvider? time = null, DebianKeyring? keyring = null,
-        CredentialStore? credentials = null, Func<HttpMessageHandler>? registryHandler = null, IProgress<TransferProgress>? progress = null)
+        CredentialStore? credentials = null, Func<HttpMessageHandler>? registryHandler = null, IProgress<TransferProgress>? progress = null,
+        Func<string?>? signingKeyPassword = null)
     {
         _http = http;
         _logger = logger;
@@ -50,6 +54,7 @@ public sealed partial class Containerizer
         _credentials = credentials ?? CredentialStore.Anonymous(logger);
         _registryHandler = registryHandler;
         _progress = progress;
+        _signingKeyPassword = signingKeyPassword ?? (() => null);
     }
 
     public Task<BuildResult> BuildAsync(ImagePlan plan, CancellationToken ct = default) => BuildAsync([plan], ct);
@@ -67,16 +72,19 @@ public sealed partial class Containerizer
 
         ImagePlanValidator.ValidateTogether(plans);
         var plan = plans[0];
+        // Before any work: a key that cannot be used fails the build before anything is written or pushed.
+        var signingKey = LoadSigningKey(plan);
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);
         var options = RegistryOptionsFor(plan.RegistrySettings);
         using var sessions = new RegistrySessions(options, _credentials, _logger);
 
         var locks = new LockState(plan.Base);
-        var built = new List<(BuiltImage Image, ImmutableArray<PackageRecord> Packages, ImageSboms? Sboms)>();
+        var built = new List<(BuiltImage Image, ImmutableArray<PackageRecord> Packages, ImageSboms? Sboms, ImmutableArray<ResourceDescriptor> Dependencies)>();
         foreach (var each in plans)
         {
-            built.Add(await BuildImageAsync(each, cache, sessions, locks, ct).ConfigureAwait(false));
+            built.Add(await BuildImageAsync(each, cache, sessions, locks, ct, provenance: signingKey is not null && plan.SupplyChain.Provenance)
+                .ConfigureAwait(false));
         }
 
         locks.Save(_logger);
@@ -85,7 +93,12 @@ public sealed partial class Containerizer
         var index = images.Length > 1 ? BuiltIndex.Create(images) : null;
         var target = new OutputTarget(plan.Repository, plan.Tags, plan.ArchivePath, plan.Registry, plan.LocalEngine);
         var sboms = plan.Sbom ? built.ToDictionary(b => b.Image.Digest, b => b.Sboms!) : null;
-        var result = await SendAsync(target, images, index, built[0].Packages, cache, sessions, options, ct, sboms).ConfigureAwait(false);
+        var attachments = signingKey is null ? [] : Attest(signingKey, plans, [.. built.Select(b => (b.Image, b.Dependencies))], index);
+        var result = await SendAsync(target, images, index, built[0].Packages, cache, sessions, options, ct, sboms, attachments).ConfigureAwait(false);
+        if (signingKey is not null)
+        {
+            result = result with { Signed = $"{signingKey}{(plan.SupplyChain.Provenance ? ", with provenance" : "")}" };
+        }
 
         _logger.LogInformation("Image {Digest}: {Platforms}, {Size:F1} MB compressed ({Seconds:F2} s)", result.Digest,
             string.Join(", ", images.Select(i => $"{i.Config.Platform} {i.Layers.Length} layers")),
@@ -93,9 +106,9 @@ public sealed partial class Containerizer
         return result;
     }
 
-    /// <summary>One platform's image: base and app layers built at the same time, then config and manifest.</summary>
-    private async Task<(BuiltImage Image, ImmutableArray<PackageRecord> Packages, ImageSboms? Sboms)> BuildImageAsync(ImagePlan plan, BlobCache cache,
-        RegistrySessions sessions, LockState locks, CancellationToken ct)
+    /// <summary>One platform's image: base and app layers built at the same time, then config and manifest (and what its provenance names).</summary>
+    private async Task<(BuiltImage Image, ImmutableArray<PackageRecord> Packages, ImageSboms? Sboms, ImmutableArray<ResourceDescriptor> Dependencies)> BuildImageAsync(
+        ImagePlan plan, BlobCache cache, RegistrySessions sessions, LockState locks, CancellationToken ct, bool provenance)
     {
         var platform = Platform.FromRuntimeIdentifier(plan.Base.RuntimeIdentifier)!;
         // Read once (and before anything starts in the background): the runtime layers, the
@@ -119,7 +132,8 @@ public sealed partial class Containerizer
         var isWeb = plan.App.IsWebApp || AppKind.IsWebApp(frameworks, deps);
         var config = ImageConfigFactory.Create(plan, platform, baseImage, added, isWeb);
         var image = BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations);
-        return (image, baseImage.Packages, plan.Sbom ? SbomFactory.Create(plan, image, baseImage.Packages, cache, deps, frameworks) : null);
+        return (image, baseImage.Packages, plan.Sbom ? SbomFactory.Create(plan, image, baseImage.Packages, cache, deps, frameworks) : null,
+            provenance ? ProvenanceFactory.Dependencies(plan, baseImage, deps, frameworks, platform) : []);
     }
 
     private async Task<(BaseImage Image, GeneratedBase? Generated)> GetBaseAsync(ImagePlan plan, Platform platform, BlobCache cache,
@@ -144,7 +158,11 @@ public sealed partial class Containerizer
         var architecture = platform.DebianArchitecture;
         var (composed, section) = await composer.ComposeAsync(request, locks.For(architecture), locks.Mode, ct).ConfigureAwait(false);
         locks.Record(architecture, section);
-        return (BaseImage.From(composed, request), new GeneratedBase(composed, request, section, composer, archive));
+        var image = BaseImage.From(composed, request) with
+        {
+            Releases = [.. section.InRelease.Select(r => new SignedRelease(r.Key, request.SuiteOf(r.Key).InReleaseUri, Digest.Parse(r.Value)))],
+        };
+        return (image, new GeneratedBase(composed, request, section, composer, archive));
     }
 
     /// <summary>A plan's registry settings with what this containerizer was given: the handler seam and the progress sink.</summary>
@@ -176,8 +194,9 @@ public sealed partial class Containerizer
     /// <summary>Sends finished images to every destination the target names: archive, registry, engine.</summary>
     private async Task<BuildResult> SendAsync(OutputTarget target, ImmutableArray<BuiltImage> images, BuiltIndex? index,
         ImmutableArray<PackageRecord> packages, BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct,
-        IReadOnlyDictionary<Digest, ImageSboms>? sboms = null)
+        IReadOnlyDictionary<Digest, ImageSboms>? sboms = null, IReadOnlyList<Attachment>? attachments = null)
     {
+        attachments ??= [];
         var references = target.Tags.Select(tag => target.Registry is { } registry
             ? ImageReference.Create(registry, target.Repository, tag).ToString()
             : $"{target.Repository}:{tag}").ToImmutableArray();
@@ -189,7 +208,7 @@ public sealed partial class Containerizer
         };
         if (target.ArchivePath is { } archivePath)
         {
-            ImageArchiveWriter.Write(archivePath, images, index, references, cache);
+            ImageArchiveWriter.Write(archivePath, images, index, references, cache, attachments);
             result = result with
             {
                 ArchivePath = Path.GetFullPath(archivePath),
@@ -199,7 +218,7 @@ public sealed partial class Containerizer
 
         if (target.Registry is { } registryHost)
         {
-            result = result with { Push = await PushAsync(target, registryHost, images, index, cache, sessions, options, ct, sboms).ConfigureAwait(false) };
+            result = result with { Push = await PushAsync(target, registryHost, images, index, cache, sessions, options, ct, sboms, attachments).ConfigureAwait(false) };
         }
 
         if (target.LocalEngine is { } engine)
@@ -212,26 +231,30 @@ public sealed partial class Containerizer
     }
 
     private async Task<PushResult> PushAsync(OutputTarget target, string registry, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
-        BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct, IReadOnlyDictionary<Digest, ImageSboms>? sboms)
+        BlobCache cache, RegistrySessions sessions, RegistryOptions options, CancellationToken ct, IReadOnlyDictionary<Digest, ImageSboms>? sboms,
+        IReadOnlyList<Attachment> attachments)
     {
         var targets = target.Tags.Select(tag => ImageReference.Create(registry, target.Repository, tag)).ToList();
         var pusher = new ImagePusher(sessions.Get(targets[0].ApiHost, push: true), cache, options, _logger);
         if (index is null)
         {
             var image = images[0];
-            return await pusher.PushAsync(targets, Blobs(image, cache), image.ManifestJson, MediaTypes.ImageManifest, ct, Referrers(image, sboms))
+            return await pusher.PushAsync(targets, Blobs(image, cache), image.ManifestJson, MediaTypes.ImageManifest, ct, Referrers(image, sboms, attachments))
                 .ConfigureAwait(false);
         }
 
-        return await pusher.PushIndexAsync(targets, images.Select(i => new ImagePusher.ImageToPush(Blobs(i, cache), i.ManifestJson) { Referrers = Referrers(i, sboms) }).ToList(),
-            index.IndexJson, ct).ConfigureAwait(false);
+        return await pusher.PushIndexAsync(targets, images.Select(i => new ImagePusher.ImageToPush(Blobs(i, cache), i.ManifestJson) { Referrers = Referrers(i, sboms, attachments) }).ToList(),
+            index.IndexJson, ct, AttachedTo(index.Digest, attachments)).ConfigureAwait(false);
     }
 
-    /// <summary>Each image's SBOMs as OCI 1.1 referrers of its manifest, SPDX then CycloneDX.</summary>
-    private static IReadOnlyList<Referrer> Referrers(BuiltImage image, IReadOnlyDictionary<Digest, ImageSboms>? sboms)
+    /// <summary>Each image's SBOMs as OCI 1.1 referrers of its manifest, SPDX then CycloneDX; then its signature and attestations.</summary>
+    private static IReadOnlyList<Referrer> Referrers(BuiltImage image, IReadOnlyDictionary<Digest, ImageSboms>? sboms, IReadOnlyList<Attachment> attachments)
         => sboms is not null && sboms.TryGetValue(image.Digest, out var sbom)
-            ? [new Referrer(Sbom.SbomMediaTypes.SpdxJson, sbom.Spdx), new Referrer(Sbom.SbomMediaTypes.CycloneDxJson, sbom.CycloneDx)]
-            : [];
+            ? [new Referrer(Sbom.SbomMediaTypes.SpdxJson, sbom.Spdx), new Referrer(Sbom.SbomMediaTypes.CycloneDxJson, sbom.CycloneDx), .. AttachedTo(image.Digest, attachments)]
+            : AttachedTo(image.Digest, attachments);
+
+    private static IReadOnlyList<Referrer> AttachedTo(Digest subject, IReadOnlyList<Attachment> attachments)
+        => [.. attachments.Where(a => a.Subject.Digest == subject).Select(a => a.Referrer)];
 
     private static List<BlobSource> Blobs(BuiltImage image, BlobCache cache)
         => image.Layers.Select(l => BlobSource.FromFile(l.Descriptor, cache.BlobPath(l.Digest)))

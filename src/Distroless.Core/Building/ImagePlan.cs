@@ -46,6 +46,9 @@ public sealed record ImagePlan
     /// </summary>
     public bool Sbom { get; init; } = true;
 
+    /// <summary>Signing and provenance: the key's path, and what the provenance states about the build.</summary>
+    public SupplyChainPlan SupplyChain { get; init; } = new();
+
     /// <summary>The user-wide cache of downloads and built layers.</summary>
     public required string CacheDirectory { get; init; }
 

@@ -110,6 +110,19 @@ public sealed record ProjectInputs
 
     public bool Sbom { get; init; } = true;
 
+    /// <summary>DistrolessSigningKey: the PEM private key's path (never the key).</summary>
+    public string? SigningKey { get; init; }
+
+    /// <summary>DistrolessProvenance: a signed SLSA provenance beside each signature.</summary>
+    public bool Provenance { get; init; } = true;
+
+    public string? Configuration { get; init; }
+
+    public string? TargetFramework { get; init; }
+
+    /// <summary>obj/project.assets.json: the NuGet packages restore resolved, with their hashes (for the provenance).</summary>
+    public string? ProjectAssetsFile { get; init; }
+
     public bool Debug { get; init; }
 
     /// <summary>DistrolessResolveNativeDependencies as written ("true", "false" or empty); parsed by the mapper.</summary>

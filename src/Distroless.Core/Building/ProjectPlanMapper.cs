@@ -88,8 +88,24 @@ public static class ProjectPlanMapper
             },
             CacheDirectory = NonEmpty(inputs.CacheDirectory) ?? HostDefaults.CacheDirectory(environment),
             Sbom = inputs.Sbom,
+            SupplyChain = new SupplyChainPlan
+            {
+                SigningKey = ProjectPath(inputs, NonEmpty(inputs.SigningKey)),
+                Provenance = inputs.Provenance,
+                Project = NonEmpty(inputs.ProjectFile) is { } project ? Path.GetFileName(project) : null,
+                Configuration = NonEmpty(inputs.Configuration),
+                TargetFramework = NonEmpty(inputs.TargetFramework),
+                AssetsFile = NonEmpty(inputs.ProjectAssetsFile),
+                Invocation = Provenance.CiEnvironment.Detect(environment),
+            },
         };
     }
+
+    /// <summary>A path as MSBuild paths are meant: relative to the project's directory (not to wherever dotnet was started).</summary>
+    private static string? ProjectPath(ProjectInputs inputs, string? path)
+        => path is null || Path.IsPathRooted(path) || Path.GetDirectoryName(inputs.ProjectFile) is not { Length: > 0 } projectDirectory
+            ? path
+            : Path.Combine(projectDirectory, path);
 
     /// <summary>"name" or "name (op version)"; a bare version means exactly that version.</summary>
     private static string PackageRequest(ProjectItem item)
@@ -181,11 +197,7 @@ public static class ProjectPlanMapper
                 : null;
         }
 
-        // Relative to the project, as MSBuild paths are (not to wherever dotnet was started).
-        if (!Path.IsPathRooted(requested) && Path.GetDirectoryName(inputs.ProjectFile) is { Length: > 0 } projectDirectory)
-        {
-            requested = Path.Combine(projectDirectory, requested);
-        }
+        requested = ProjectPath(inputs, requested)!;
 
         // A directory (existing, or written with a trailing separator) gets the default file name.
         return requested.EndsWith('/') || requested.EndsWith('\\') || Directory.Exists(requested)

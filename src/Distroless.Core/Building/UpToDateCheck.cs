@@ -104,8 +104,9 @@ public static class UpToDateCheck
         foreach (var plan in plans)
         {
             Add(plan.ToJson());
+            // The signing key by size and write time, like the published files: a new key signs again; its bytes stay out of the record.
             var files = plan.App.Files.Select(f => f.SourcePath)
-                .Append(plan.App.DepsJsonPath).Append(plan.App.RuntimeConfigPath)
+                .Append(plan.App.DepsJsonPath).Append(plan.App.RuntimeConfigPath).Append(plan.SupplyChain.SigningKey)
                 .OfType<string>().Distinct(StringComparer.Ordinal);
             foreach (var path in files)
             {

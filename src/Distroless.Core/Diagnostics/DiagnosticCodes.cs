@@ -3,7 +3,8 @@ namespace Distroless.Diagnostics;
 /// <summary>
 /// Every DSTL code in one place. docs/diagnostics.md documents each one (a test keeps the two
 /// in step). Ranges: 1xxx configuration and project input, 2xxx Debian archive and base,
-/// 3xxx application layers, 4xxx image output, 5xxx registries, 9xxx internal.
+/// 3xxx application layers, 4xxx image output, 5xxx registries, 6001–6029 signing and
+/// provenance, 9xxx internal.
 /// </summary>
 public static class DiagnosticCodes
 {
@@ -58,6 +59,17 @@ public static class DiagnosticCodes
     public const string InsecureRegistryRefused = "DSTL5007";
     public const string CredentialHelperFailed = "DSTL5008";
     public const string NoMatchingPlatform = "DSTL5009";
+
+    public const string SigningKeyUnreadable = "DSTL6001";
+    public const string SigningKeyMalformed = "DSTL6002";
+    public const string SigningKeyPasswordMissing = "DSTL6003";
+    public const string SigningKeyPasswordWrong = "DSTL6004";
+    public const string SigningKeyUnsupported = "DSTL6005";
+    public const string VerificationKeyUnusable = "DSTL6006";
+    public const string AttestationMissing = "DSTL6007";
+    public const string AttestationSignatureInvalid = "DSTL6008";
+    public const string AttestationSubjectMismatch = "DSTL6009";
+    public const string MalformedAttestation = "DSTL6010";
 
     public const string InternalError = "DSTL9001";
 }

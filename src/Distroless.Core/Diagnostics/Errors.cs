@@ -4,7 +4,7 @@ namespace Distroless.Diagnostics;
 /// Factory for every <see cref="DistrolessException"/> the core raises, so message wording
 /// and fixes live beside their codes instead of being scattered through the code.
 /// </summary>
-public static class Errors
+public static partial class Errors
 {
     private static DistrolessException E(string code, string message, string fix, Exception? inner = null)
         => new(new Diagnostic(code, message, fix), inner);

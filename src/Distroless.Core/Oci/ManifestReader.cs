@@ -24,6 +24,8 @@ public static class ManifestReader
             root.GetProperty("layers").EnumerateArray().Select(ReadDescriptor).ToImmutableArray())
         {
             Annotations = ReadMap(root),
+            ArtifactType = root.TryGetProperty("artifactType", out var artifactType) ? artifactType.GetString() : null,
+            Subject = root.TryGetProperty("subject", out var subject) && subject.ValueKind == JsonValueKind.Object ? ReadDescriptor(subject) : null,
         };
     }
 

@@ -191,7 +191,8 @@ public static class OciJson
         w.WriteEndArray();
     }
 
-    private static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string>? map)
+    /// <summary>A string map as an object with ordinal-sorted keys; nothing when it is null or empty.</summary>
+    public static void WriteMap(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string>? map)
     {
         if (map is null || map.Count == 0)
         {

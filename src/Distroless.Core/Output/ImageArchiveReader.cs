@@ -18,6 +18,24 @@ public static class ImageArchiveReader
 {
     public static (ImmutableArray<BuiltImage> Images, BuiltIndex? Index) Read(string path, BlobCache cache)
     {
+        var (indexJson, small) = ReadBlobs(path, cache);
+        return ReadImages(indexJson, small, path);
+    }
+
+    /// <summary>
+    /// The images, and the referrers the archive carries for them (signatures, attestations):
+    /// artifact manifests among the blobs whose subject is one of its images or its index.
+    /// </summary>
+    public static (ImmutableArray<BuiltImage> Images, BuiltIndex? Index, ImmutableArray<Registry.Attachment> Attachments) ReadWithAttachments(
+        string path, BlobCache cache)
+    {
+        var (indexJson, small) = ReadBlobs(path, cache);
+        var (images, index) = ReadImages(indexJson, small, path);
+        return (images, index, ArchiveReferrers.Find(small, images, index, cache));
+    }
+
+    private static (byte[] IndexJson, Dictionary<Digest, byte[]> Small) ReadBlobs(string path, BlobCache cache)
+    {
         if (!File.Exists(path))
         {
             throw Errors.SourceImageUnusable(path, "the file does not exist");
@@ -71,6 +89,11 @@ public static class ImageArchiveReader
             throw Errors.SourceImageUnusable(path, "it has no index.json (not an OCI image archive)");
         }
 
+        return (indexJson, small);
+    }
+
+    private static (ImmutableArray<BuiltImage> Images, BuiltIndex? Index) ReadImages(byte[] indexJson, Dictionary<Digest, byte[]> small, string path)
+    {
         try
         {
             return Images(indexJson, small, path);

@@ -26,7 +26,18 @@ public static class ImageArchiveWriter
     /// image index (podman, skopeo and containerd pick the platform from it), and Docker's
     /// manifest.json, which has no notion of platforms, lists the first image.
     /// </summary>
-    public static void Write(string path, IReadOnlyList<BuiltImage> images, BuiltIndex? index, IReadOnlyList<string> references, BlobCache cache)
+    /// <param name="path">The archive to write.</param>
+    /// <param name="images">The image, or the images of the index.</param>
+    /// <param name="index">The multi-platform index, if any.</param>
+    /// <param name="references">The names (registry/repository:tag) loaders give the image.</param>
+    /// <param name="cache">Where the layers are.</param>
+    /// <param name="attachments">
+    /// Referrers (signatures, attestations) to carry: their artifact manifests and blobs go under
+    /// blobs/ without an index.json entry (loaders would take them for images), and are found
+    /// by their <c>subject</c>, so the archive verifies offline and pushes later with them.
+    /// </param>
+    public static void Write(string path, IReadOnlyList<BuiltImage> images, BuiltIndex? index, IReadOnlyList<string> references, BlobCache cache,
+        IReadOnlyList<Registry.Attachment>? attachments = null)
     {
         var fullPath = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(fullPath)!;
@@ -46,7 +57,7 @@ public static class ImageArchiveWriter
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             using (var tar = new ReproducibleTarWriter(file))
             {
-                WriteEntries(tar, images, index, references, cache);
+                WriteEntries(tar, images, index, references, cache, attachments ?? []);
             }
 
             File.Move(temp, fullPath, overwrite: true);
@@ -64,7 +75,7 @@ public static class ImageArchiveWriter
     }
 
     private static void WriteEntries(ReproducibleTarWriter tar, IReadOnlyList<BuiltImage> images, BuiltIndex? index,
-        IReadOnlyList<string> references, BlobCache cache)
+        IReadOnlyList<string> references, BlobCache cache, IReadOnlyList<Registry.Attachment> attachments)
     {
         var blobs = new SortedDictionary<string, Action<string>>(StringComparer.Ordinal);
         foreach (var image in images)
@@ -80,6 +91,14 @@ public static class ImageArchiveWriter
         if (index is not null)
         {
             blobs[index.Digest.Hex] = name => WriteBytes(tar, name, index.IndexJson);
+        }
+
+        foreach (var attachment in attachments)
+        {
+            foreach (var content in Registry.ReferrerPusher.Blobs(attachment.Subject, attachment.Referrer))
+            {
+                blobs[Digest.Compute(content).Hex] = name => WriteBytes(tar, name, content);
+            }
         }
 
         tar.WriteEntry(TarHeader.Directory("blobs", 0x1ed, 0));

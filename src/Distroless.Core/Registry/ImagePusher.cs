@@ -84,9 +84,10 @@ public sealed class ImagePusher
     /// <summary>
     /// Pushes a multi-platform image: every image's blobs and manifest (by digest, untagged),
     /// then the index under each tag. Tags that already point at the index need nothing else.
+    /// Each image's referrers, then the index's own, are attached last.
     /// </summary>
     public async Task<PushResult> PushIndexAsync(IReadOnlyList<ImageReference> references, IReadOnlyList<ImageToPush> images,
-        byte[] index, CancellationToken ct = default)
+        byte[] index, CancellationToken ct = default, IReadOnlyList<Referrer>? indexReferrers = null)
     {
         var allBlobs = images.SelectMany(i => i.Blobs).GroupBy(b => b.Descriptor.Digest).Select(g => g.First()).ToList();
         var (client, requestsBefore) = await OpenAsync(references[0].Repository, allBlobs, ct).ConfigureAwait(false);
@@ -122,6 +123,8 @@ public sealed class ImagePusher
             var subject = new Descriptor(MediaTypes.ImageManifest, Digest.Compute(image.Manifest), image.Manifest.Length);
             referrersPut += await AttachAsync(client, subject, image.Referrers, ct).ConfigureAwait(false);
         }
+
+        referrersPut += await AttachAsync(client, new Descriptor(MediaTypes.ImageIndex, digest, index.Length), indexReferrers ?? [], ct).ConfigureAwait(false);
 
         var result = new PushResult([.. references], digest)
         {

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Distroless.Registry;
 
 /// <summary>
-/// Attaches an artifact (an SBOM) to an image as an OCI 1.1 referrer: an artifact manifest
+/// Attaches an artifact (an SBOM, a Sigstore bundle) to an image as an OCI 1.1 referrer: an artifact manifest
 /// with the empty config, the artifact as its one layer, and <c>subject</c> pointing at the
 /// image. A registry with the referrers API says so with an OCI-Subject header; for the others
 /// (docker-registry 2.8) the referrers tag schema is kept up to date: the tag
@@ -23,11 +23,15 @@ internal static class ReferrerPusher
     public static byte[] ManifestFor(Descriptor subject, Referrer referrer)
         => OciJson.Serialize(new ImageManifest(
             new Descriptor(MediaTypes.Empty, Digest.Compute(EmptyConfig), EmptyConfig.Length),
-            [new Descriptor(referrer.ArtifactType, Digest.Compute(referrer.Content), referrer.Content.Length)])
+            [new Descriptor(referrer.ArtifactType, Digest.Compute(referrer.Content), referrer.Content.Length) { Annotations = referrer.LayerAnnotations }])
         {
             ArtifactType = referrer.ArtifactType,
             Subject = subject with { Platform = null, Annotations = null, ArtifactType = null },
+            Annotations = referrer.Annotations,
         });
+
+    /// <summary>Every blob of the referrer: the empty config, the artifact, and the artifact manifest (as an archive carries them).</summary>
+    public static IEnumerable<byte[]> Blobs(Descriptor subject, Referrer referrer) => [EmptyConfig, referrer.Content, ManifestFor(subject, referrer)];
 
     /// <summary>Attaches the referrer unless the registry already holds it; returns whether anything was written.</summary>
     public static async Task<bool> AttachAsync(RepositoryClient client, Descriptor subject, Referrer referrer, ILogger logger, CancellationToken ct)
@@ -64,7 +68,12 @@ internal static class ReferrerPusher
         var supportsReferrers = await client.PutManifestAsync(digest.ToString(), manifest, MediaTypes.ImageManifest, ct).ConfigureAwait(false);
         if (!supportsReferrers)
         {
-            var descriptor = new Descriptor(MediaTypes.ImageManifest, digest, manifest.Length) { ArtifactType = referrer.ArtifactType };
+            // The manifest's annotations go into the index too, as a registry with the referrers API would copy them.
+            var descriptor = new Descriptor(MediaTypes.ImageManifest, digest, manifest.Length)
+            {
+                ArtifactType = referrer.ArtifactType,
+                Annotations = referrer.Annotations,
+            };
             await UpdateFallbackTagAsync(client, subject, descriptor, ct).ConfigureAwait(false);
         }
 

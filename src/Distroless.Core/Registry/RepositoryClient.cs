@@ -265,6 +265,36 @@ public sealed class RepositoryClient
         return (content, mediaType, Digest.Compute(content));
     }
 
+    /// <summary>
+    /// The referrers index of a manifest from the OCI 1.1 referrers API; null when the registry
+    /// has no such API (404, or any other refusal: then the referrers tag schema is the fallback).
+    /// </summary>
+    public async Task<byte[]?> GetReferrersAsync(Digest subject, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _transport.SendAsync(b =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Get, new Uri(b, Path($"referrers/{subject}")));
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.ImageIndex));
+                return request;
+            }, PullScope, $"the referrers of {subject.Short}", ct: ct).ConfigureAwait(false);
+        }
+        catch (DistrolessException e) when (e.Code == DiagnosticCodes.RegistryAuthenticationFailed)
+        {
+            // Some registries guard routes they do not have as if they were forbidden; the tag
+            // schema's manifest request then says whether the credentials really are refused.
+            return null;
+        }
+
+        using var _ = response;
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        return response.StatusCode == HttpStatusCode.OK && mediaType == MediaTypes.ImageIndex
+            ? await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false)
+            : null;
+    }
+
     /// <summary>Streams a blob into <paramref name="consume"/> (registries may redirect to storage; that is followed).</summary>
     public async Task<T> GetBlobAsync<T>(Digest digest, Func<Stream, Task<T>> consume, CancellationToken ct)
     {

@@ -113,6 +113,19 @@ public sealed partial class BuildDistrolessImage
     /// <summary>DistrolessSbom: SPDX and CycloneDX SBOMs beside the archive and as referrers of a pushed image.</summary>
     public bool Sbom { get; set; } = true;
 
+    /// <summary>DistrolessSigningKey: a PEM private key (ECDSA P-256 or Ed25519) that signs the image; its path only.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>DistrolessProvenance: attach a signed SLSA provenance to each signed image.</summary>
+    public bool Provenance { get; set; } = true;
+
+    public string? Configuration { get; set; }
+
+    public string? TargetFramework { get; set; }
+
+    /// <summary>The assets file restore wrote (every NuGet package with its SHA-512), for the provenance.</summary>
+    public string? ProjectAssetsFile { get; set; }
+
     /// <summary>DistrolessDebug: add the busybox shell at /busybox.</summary>
     public bool Debug { get; set; }
 

@@ -65,7 +65,8 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
             var logger = new TaskLogger(Log);
             var credentials = new CredentialStore(Environment.GetEnvironmentVariable,
                 Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), new ProcessCredentialHelperRunner(), logger);
-            var result = await new Containerizer(http, logger, credentials: credentials).BuildAsync(plans, ct).ConfigureAwait(false);
+            var result = await new Containerizer(http, logger, credentials: credentials,
+                signingKeyPassword: () => Environment.GetEnvironmentVariable(Signing.SigningKeyReader.PasswordVariable)).BuildAsync(plans, ct).ConfigureAwait(false);
 
             SetOutputs(ProjectOutputs.Of(result));
             ProjectBuild.Record(inputs, plans, result);
@@ -147,6 +148,11 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
         if (result.LoadedInto is { } engine)
         {
             places.Add($"loaded into {engine}");
+        }
+
+        if (result.Signed is { } signed)
+        {
+            places.Add($"signed with the {signed}");
         }
 
         return $"{image} {string.Join("; ", places)}";

@@ -55,6 +55,43 @@ public sealed class ProjectPlanMapperTests
         });
     }
 
+    [Test]
+    public void The_signing_key_is_a_path_relative_to_the_project_and_the_provenance_facts_come_along()
+    {
+        var inputs = Project("/src/shop/publish/") with
+        {
+            SigningKey = "keys/signing.pem",
+            Provenance = false,
+            Configuration = "Release",
+            TargetFramework = "net10.0",
+            ProjectAssetsFile = "/src/shop/obj/project.assets.json",
+        };
+        var environment = (string name) => name switch
+        {
+            "GITHUB_ACTIONS" => "true",
+            "GITHUB_SERVER_URL" => "https://github.com",
+            "GITHUB_REPOSITORY" => "octo/shop",
+            "GITHUB_RUN_ID" => "1",
+            Distroless.Signing.SigningKeyReader.PasswordVariable => "never-in-a-plan",
+            _ => Mirrors(name),
+        };
+
+        var plan = ProjectPlanMapper.Map(inputs, environment);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.SupplyChain.SigningKey, Is.EqualTo(Path.Combine("/src/shop", "keys/signing.pem")));
+            Assert.That(plan.SupplyChain.Provenance, Is.False);
+            Assert.That(plan.SupplyChain.Project, Is.EqualTo("Shop.Api.csproj"), "the file name: the path differs per machine");
+            Assert.That((plan.SupplyChain.Configuration, plan.SupplyChain.TargetFramework), Is.EqualTo(("Release", "net10.0")));
+            Assert.That(plan.SupplyChain.AssetsFile, Is.EqualTo("/src/shop/obj/project.assets.json"));
+            Assert.That(plan.SupplyChain.Invocation?.InvocationId, Is.EqualTo("https://github.com/octo/shop/actions/runs/1/attempts/1"));
+            Assert.That(plan.ToJson(), Does.Not.Contain("never-in-a-plan"));
+            Assert.That(Map(Project("/p/") with { SigningKey = "/abs/key.pem" }).SupplyChain.SigningKey, Is.EqualTo("/abs/key.pem"));
+            Assert.That(Map(Project("/p/")).SupplyChain, Is.EqualTo(new SupplyChainPlan { Project = "Shop.Api.csproj" }), "no key, provenance on: nothing signed");
+        });
+    }
+
     [TestCase("My App!", "my-app")]
     [TestCase("_Leading.Trailing_", "leading.trailing")]
     [TestCase("Shop/Api", "shop/api")]

@@ -85,6 +85,34 @@ public sealed class UpToDateCheckTests
     }
 
     [Test]
+    public async Task A_replaced_signing_key_makes_it_stale_and_the_record_never_holds_the_key()
+    {
+        using var built = await Built.CreateAsync();
+        var key = built.Temp.Combine("signing.pem");
+        using (var ecdsa = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            File.WriteAllText(key, ecdsa.ExportPkcs8PrivateKeyPem());
+        }
+
+        var signed = built.Plan with { SupplyChain = new SupplyChainPlan { SigningKey = key } };
+        UpToDateCheck.Record(built.RecordPath, [signed], built.Result);
+        var before = built.Current(signed);
+        using (var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            File.WriteAllText(key, other.ExportPkcs8PrivateKeyPem());
+        }
+
+        File.SetLastWriteTimeUtc(key, File.GetLastWriteTimeUtc(key).AddSeconds(1));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(before, Is.Not.Null);
+            Assert.That(built.Current(signed), Is.Null);
+            Assert.That(File.ReadAllText(built.RecordPath), Does.Not.Contain("PRIVATE KEY").And.Not.Contain(File.ReadAllText(key).Split('\n')[1]));
+        });
+    }
+
+    [Test]
     public async Task A_changed_lock_makes_it_stale()
     {
         using var built = await Built.CreateAsync();

@@ -23,7 +23,7 @@ public sealed partial class DiagnosticCatalogTests
         Assert.Multiple(() =>
         {
             Assert.That(Codes.Values, Is.Unique);
-            Assert.That(Codes.Values, Is.All.Matches(@"^DSTL[1-59]\d{3}$"));
+            Assert.That(Codes.Values, Is.All.Matches(@"^DSTL[1-69]\d{3}$"));
             Assert.That(Codes[nameof(DiagnosticCodes.InternalError)], Is.EqualTo("DSTL9001"));
         });
     }

@@ -25,7 +25,7 @@ public sealed class ContainerizerRegistryTests
     private static readonly TestImage BaseAmd64 = TestImage.Create("runtime-deps", "amd64", layers: 3, env: ["PATH=/usr/bin:/bin", "BASE=yes"]);
     private static readonly TestImage BaseArm64 = TestImage.Create("runtime-deps", "arm64", "v8", layers: 2, env: ["PATH=/usr/bin:/bin", "BASE=yes"]);
 
-    private sealed class Setup : IDisposable
+    internal sealed class Setup : IDisposable
     {
         public Setup()
         {
@@ -263,7 +263,7 @@ public sealed class ContainerizerRegistryTests
     }
 
     /// <summary>The Debian archive must not be asked for anything when the base comes from a registry.</summary>
-    private sealed class NoDebianArchive : HttpMessageHandler
+    internal sealed class NoDebianArchive : HttpMessageHandler
     {
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
             => throw new InvalidOperationException($"unexpected Debian request {request.RequestUri}");

@@ -92,7 +92,8 @@ public sealed partial class InMemoryRegistry
         string[] actions = route.Kind switch
         {
             RegistryRequestKind.Ping => [],
-            RegistryRequestKind.BlobHead or RegistryRequestKind.BlobGet or RegistryRequestKind.ManifestHead or RegistryRequestKind.ManifestGet => ["pull"],
+            RegistryRequestKind.BlobHead or RegistryRequestKind.BlobGet or RegistryRequestKind.ManifestHead or RegistryRequestKind.ManifestGet
+                or RegistryRequestKind.Referrers => ["pull"],
             _ => ["pull", "push"],
         };
         var scope = route.Repository is null ? null : $"repository:{route.Repository}:{string.Join(',', actions)}";

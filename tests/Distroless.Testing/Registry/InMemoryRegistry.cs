@@ -44,6 +44,7 @@ public enum RegistryRequestKind
     ManifestHead,
     ManifestGet,
     ManifestPut,
+    Referrers,
     Token,
     Unknown,
 }
@@ -107,8 +108,9 @@ public sealed partial class InMemoryRegistry : HttpMessageHandler
     public Digest? ManifestDigestOverride { get; set; }
 
     /// <summary>
-    /// Answer manifest PUTs that carry a <c>subject</c> with an OCI-Subject header, as a
-    /// registry with the OCI 1.1 referrers API does (docker-registry 2.8 does not).
+    /// Answer manifest PUTs that carry a <c>subject</c> with an OCI-Subject header and serve
+    /// GET /v2/&lt;name&gt;/referrers/&lt;digest&gt;, as a registry with the OCI 1.1 referrers API
+    /// does (docker-registry 2.8 does not: there the route is unknown, 404).
     /// </summary>
     public bool SupportsReferrers { get; set; }
 
@@ -267,12 +269,13 @@ public sealed partial class InMemoryRegistry : HttpMessageHandler
             ("manifests", "HEAD") => RegistryRequestKind.ManifestHead,
             ("manifests", "GET") => RegistryRequestKind.ManifestGet,
             ("manifests", "PUT") => RegistryRequestKind.ManifestPut,
+            ("referrers", "GET") => RegistryRequestKind.Referrers,
             _ => RegistryRequestKind.Unknown,
         };
         return new Routed(kind, repository, rest, query);
     }
 
-    [GeneratedRegex("^/v2/(?<name>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)/(?<what>blobs/uploads|blobs|manifests)/(?<rest>[^/]*)$")]
+    [GeneratedRegex("^/v2/(?<name>[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)/(?<what>blobs/uploads|blobs|manifests|referrers)/(?<rest>[^/]*)$")]
     private static partial Regex RoutePattern();
 
     private static Dictionary<string, List<string>> ParseQuery(string query)
@@ -326,6 +329,8 @@ public sealed partial class InMemoryRegistry : HttpMessageHandler
                 return GetManifest(repository, route.Rest, head: route.Kind == RegistryRequestKind.ManifestHead);
             case RegistryRequestKind.ManifestPut:
                 return await PutManifestAsync(request, repository, route.Rest, ct).ConfigureAwait(false);
+            case RegistryRequestKind.Referrers when SupportsReferrers:
+                return Referrers(repository, route.Rest);
             default:
                 return Error(HttpStatusCode.NotFound, "UNSUPPORTED", $"{request.Method} {request.RequestUri!.AbsolutePath}");
         }
