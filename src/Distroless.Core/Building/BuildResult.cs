@@ -27,6 +27,9 @@ public sealed record BuildResult(BuiltImage Image, ImmutableArray<string> Refere
     /// <summary>The SBOM files written beside the archive (SPDX and CycloneDX per image).</summary>
     public ImmutableArray<string> SbomPaths { get; init; } = [];
 
+    /// <summary>The digests of cache entries found damaged while the image was sent out, and rebuilt (DSTL4010).</summary>
+    public ImmutableArray<string> RepairedCacheEntries { get; init; } = [];
+
     /// <summary>What a tag points at: the index of a multi-platform build, else the image manifest.</summary>
     public Oci.Digest Digest => Index?.Digest ?? Image.Digest;
 }

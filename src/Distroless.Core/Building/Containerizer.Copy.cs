@@ -14,7 +14,10 @@ public sealed partial class Containerizer
     /// platform of an index) to the plan's destinations byte for byte, so its digest stays the
     /// same: what `distroless push` does with an archive a build wrote earlier.
     /// </summary>
-    public async Task<BuildResult> CopyAsync(CopyPlan plan, CancellationToken ct = default)
+    public Task<BuildResult> CopyAsync(CopyPlan plan, CancellationToken ct = default)
+        => GuardAsync(plan.CacheDirectory, plan.Output.ArchivePath, null, () => CopyOnceAsync(plan, ct));
+
+    private async Task<BuildResult> CopyOnceAsync(CopyPlan plan, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);

@@ -19,7 +19,11 @@ public sealed class BlobCache
     public BlobCache(string root)
     {
         Root = Path.GetFullPath(root);
+        // What killed builds were writing goes first (once per process), so it never fills the disk for good.
+        CacheTempArea.SweepOnce(TempRoot);
     }
+
+    private string TempRoot => Path.Combine(Root, "tmp");
 
     public string Root { get; }
 
@@ -33,6 +37,9 @@ public sealed class BlobCache
         var temp = TempPath();
         return new PendingBlob(this, temp, new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
     }
+
+    /// <summary>Reads a cached blob for an output, checking it against <paramref name="blob"/> as it is read (see <see cref="CachedBlobReader"/>).</summary>
+    public CachedBlobReader Reader(Descriptor blob) => new(this, blob);
 
     /// <summary>
     /// Copies <paramref name="content"/> into the cache, checking it against the expected size
@@ -76,9 +83,7 @@ public sealed class BlobCache
     {
         var path = RecordPath(kind, key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = TempPath();
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(value, RecordJson));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(value, RecordJson), TempPath());
     }
 
     /// <summary>Removes a blob that failed verification on read, so the next build refetches it.</summary>
@@ -93,12 +98,8 @@ public sealed class BlobCache
         }
     }
 
-    public string TempPath()
-    {
-        var dir = Path.Combine(Root, "tmp");
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, Path.GetRandomFileName());
-    }
+    /// <summary>A fresh path in this process's own directory under tmp/ (see <see cref="CacheTempArea"/>).</summary>
+    public string TempPath() => Path.Combine(CacheTempArea.For(TempRoot).SessionDirectory, Path.GetRandomFileName());
 
     private string RecordPath(string kind, string key) => Path.Combine(Root, "records", kind, key + ".json");
 
@@ -140,7 +141,6 @@ public sealed class PendingBlob : IDisposable
         Close();
         if (expected is { } want && want != digest)
         {
-            File.Delete(_temp);
             throw mismatch?.Invoke(digest) ?? Errors.CacheCorrupt(_temp, $"expected {want}, got {digest}");
         }
 
@@ -149,10 +149,21 @@ public sealed class PendingBlob : IDisposable
 
     public void Dispose()
     {
-        Close();
-        if (File.Exists(_temp))
+        try
         {
-            File.Delete(_temp);
+            // Closing flushes the last buffer, which is where a full disk often shows: the
+            // temporary file must go all the same, or it keeps the disk full.
+            Close();
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(_temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
     }
 

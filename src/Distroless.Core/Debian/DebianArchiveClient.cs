@@ -157,6 +157,13 @@ public sealed class DebianArchiveClient
             allowNotFound: locked, ct).ConfigureAwait(false);
         if (path is null)
         {
+            // Debian removes superseded versions, but a mirror that lacks the suite too has no archive here at all.
+            var inRelease = package.Origin.InReleaseUri;
+            if (await _http.GetAsync(inRelease, (_, _) => Task.FromResult(""), allowNotFound: true, ct).ConfigureAwait(false) is null)
+            {
+                throw Errors.NoArchiveAtMirror(package.Origin.ArchiveRoot.ToString(), inRelease.ToString(), uri.ToString());
+            }
+
             throw Errors.LockedPackageGone(package.Name, package.Version.Text, uri.ToString());
         }
 
