@@ -44,15 +44,18 @@ public sealed partial class Containerizer
                     ? (T)(object)(built with { RepairedCacheEntries = repaired.ToImmutable() })
                     : result;
             }
-            catch (Exception e) when (CorruptCacheEntryException.Find(e) is { } corrupt)
+            catch (Exception e) when (CorruptCacheEntryException.FindAll(e) is { Count: > 0 } found)
             {
                 if (attempt >= RepairAttempts)
                 {
-                    throw corrupt.ToError();
+                    throw found[0].ToError();
                 }
 
-                _logger.LogDiagnostic(Warnings.CacheRepaired(corrupt.Path, corrupt.Detail));
-                repaired.Add(corrupt.Digest.ToString());
+                foreach (var corrupt in found)
+                {
+                    _logger.LogDiagnostic(Warnings.CacheRepaired(corrupt.Path, corrupt.Detail));
+                    repaired.Add(corrupt.Digest.ToString());
+                }
             }
             catch (Exception e) when (e is not DistrolessException && FileSystemErrors.Classify(e, locations) is { } classified)
             {

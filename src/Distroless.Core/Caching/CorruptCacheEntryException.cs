@@ -20,18 +20,16 @@ public sealed class CorruptCacheEntryException(Digest digest, string path, strin
     public string Detail { get; } = detail;
 
     /// <summary>The corrupt entry <paramref name="e"/> is about, or wraps (HTTP clients wrap what a request body's stream throws).</summary>
-    public static CorruptCacheEntryException? Find(Exception e)
-    {
-        for (Exception? current = e; current is not null; current = current.InnerException)
-        {
-            if (current is CorruptCacheEntryException corrupt)
-            {
-                return corrupt;
-            }
-        }
+    public static CorruptCacheEntryException? Find(Exception e) => FindAll(e).FirstOrDefault();
 
-        return null;
-    }
+    /// <summary>Every corrupt entry in <paramref name="e"/>: parallel uploads can find several at once (an <see cref="AggregateException"/>).</summary>
+    public static IReadOnlyList<CorruptCacheEntryException> FindAll(Exception e) => e switch
+    {
+        CorruptCacheEntryException corrupt => [corrupt],
+        AggregateException all => all.InnerExceptions.SelectMany(FindAll).ToList(),
+        { InnerException: { } inner } => FindAll(inner),
+        _ => [],
+    };
 
     public DistrolessException ToError() => Errors.CacheCorrupt(Path, Detail);
 }

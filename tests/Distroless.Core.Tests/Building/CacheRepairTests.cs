@@ -82,14 +82,17 @@ public sealed class CacheRepairTests
         });
     }
 
-    [TestCase(false, TestName = "A damaged cached layer never reaches a registry that trusts digests; it is rebuilt and pushed whole")]
-    [TestCase(true, TestName = "A damaged cached layer sent in chunks never completes; it is rebuilt and pushed whole")]
+    [TestCase(false, TestName = "Damaged cached layers never reach a registry that trusts digests; they are rebuilt and pushed whole")]
+    [TestCase(true, TestName = "Damaged cached layers sent in chunks never complete; they are rebuilt and pushed whole")]
     public async Task Push(bool chunked)
     {
         using var setup = new Setup();
         var built = await setup.Containerizer().BuildAsync(setup.Plan);
+        // Two at once: parallel uploads find both, and both are repaired and reported.
         var damaged = built.Image.Layers.MaxBy(l => l.Size)!.Digest;
+        var alsoDamaged = built.Image.Layers.MinBy(l => l.Size)!.Digest;
         setup.Damage(damaged, truncate: false);
+        setup.Damage(alsoDamaged, truncate: true);
         setup.Registry.TrustsDigests = true;
         var plan = setup.Plan with
         {
@@ -103,7 +106,7 @@ public sealed class CacheRepairTests
         Assert.Multiple(() =>
         {
             Assert.That(pushed.Digest, Is.EqualTo(built.Digest));
-            Assert.That(pushed.RepairedCacheEntries, Is.EqualTo(new[] { damaged.ToString() }));
+            Assert.That(pushed.RepairedCacheEntries, Is.EquivalentTo(new[] { damaged.ToString(), alsoDamaged.ToString() }));
             foreach (var layer in built.Image.Layers)
             {
                 Assert.That(Digest.Compute(setup.Registry.BlobContent(layer.Digest)!), Is.EqualTo(layer.Digest), "the registry holds every layer whole");
@@ -111,7 +114,10 @@ public sealed class CacheRepairTests
 
             Assert.That(setup.Registry.Resolve("shop/api", "1.0"), Is.EqualTo(built.Digest));
             // The damaged upload was cut short: the only completed PUT for that blob carried the rebuilt bytes.
-            Assert.That(setup.Registry.Exchanges.Count(e => e.Kind == Kind.UploadPut && e.Status == 201 && e.PathAndQuery.Contains(damaged.Hex)), Is.EqualTo(1));
+            foreach (var digest in new[] { damaged, alsoDamaged })
+            {
+                Assert.That(setup.Registry.Exchanges.Count(e => e.Kind == Kind.UploadPut && e.Status == 201 && e.PathAndQuery.Contains(digest.Hex)), Is.EqualTo(1));
+            }
         });
     }
 }
