@@ -20,7 +20,7 @@ public sealed class CachedBlobRepairTests
     {
         using var temp = new TempDirectory("distroless-registry-test-");
         var sample = await SharedSample.OriginalAsync();
-        var cache = CopyOf(SharedSample.CacheDirectory, temp.Combine("cache"));
+        var cache = await CacheCopy.OfSharedCacheAsync(temp.Combine("cache"));
         var layers = ImageArchive.Open(sample.ArchivePath).Manifest.GetProperty("layers").EnumerateArray()
             .Select(l => (Digest: l.GetProperty("digest").GetString()!, Size: l.GetProperty("size").GetInt64())).ToList();
         var runtime = layers.MaxBy(l => l.Size).Digest; // above the 16 MiB chunked-upload threshold
@@ -68,13 +68,5 @@ public sealed class CachedBlobRepairTests
         bytes[bytes.Length / 3] ^= 0x20;
         File.Delete(path);
         File.WriteAllBytes(path, bytes);
-    }
-
-    /// <summary>The shared cache as hard links (blobs are never written in place, so the copy cannot change the original).</summary>
-    private static string CopyOf(string source, string target)
-    {
-        var copy = ProcessRunner.RunAsync("cp", ["-al", source, target]).GetAwaiter().GetResult();
-        Assert.That(copy.ExitCode, Is.Zero, copy.All);
-        return target;
     }
 }

@@ -36,7 +36,8 @@ public sealed class RegistryBaseChecksTests
         Assert.That(manifest, Does.Contain("bookworm"));
         File.WriteAllText(data, manifest.Replace("bookworm", "bookwork", StringComparison.Ordinal));
 
-        var plan = sample.PushPlan(registry.Host, "shop/api", "1");
+        // Pulls go into a copy of the cache: the others' tests must find the base uncached.
+        var plan = sample.PushPlan(registry.Host, "shop/api", "1") with { CacheDirectory = await CacheCopy.OfSharedCacheAsync(temp.Combine("cache")) };
         plan = plan with { Base = plan.Base with { Image = $"{registry.Host}/base/app:1" } };
         var error = Assert.ThrowsAsync<DistrolessException>(() => CoreBuild.RunAsync(plan, temp.Path))!;
 
@@ -53,7 +54,7 @@ public sealed class RegistryBaseChecksTests
         using var temp = new TempDirectory("distroless-registry-test-");
         await using var registry = await DistributionRegistry.StartOpenAsync(temp.Path);
         var (sample, digest) = await PushBaseAsync(registry, temp.Path);
-        var plan = sample.PushPlan(registry.Host, "shop/api", "1");
+        var plan = sample.PushPlan(registry.Host, "shop/api", "1") with { CacheDirectory = await CacheCopy.OfSharedCacheAsync(temp.Combine("cache")) };
         plan = plan with { Base = plan.Base with { Image = $"{registry.Host}/base/app@{digest}" } };
 
         var unknown = Assert.ThrowsAsync<DistrolessException>(() =>

@@ -19,8 +19,8 @@ public sealed class BlobCache
     public BlobCache(string root)
     {
         Root = Path.GetFullPath(root);
-        // What killed builds were writing goes first (once per process), so it never fills the disk for good.
-        CacheTempArea.SweepOnce(TempRoot);
+        // What killed builds were writing goes first, so it never fills the disk for good.
+        CacheTempArea.SweepNow(TempRoot);
     }
 
     private string TempRoot => Path.Combine(Root, "tmp");

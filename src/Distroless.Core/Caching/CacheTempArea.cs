@@ -17,7 +17,8 @@ public sealed class CacheTempArea
 {
     private const string LockSuffix = ".lock";
     private static readonly ConcurrentDictionary<string, Lazy<CacheTempArea>> Sessions = new(StringComparer.Ordinal);
-    private static readonly ConcurrentDictionary<string, byte> Swept = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, long> LastSweep = new(StringComparer.Ordinal);
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan LooseFileAge = TimeSpan.FromDays(1);
     private static readonly TimeSpan UnownedEntryAge = TimeSpan.FromMinutes(10);
 
@@ -41,10 +42,21 @@ public sealed class CacheTempArea
     public static CacheTempArea For(string tmp)
         => Sessions.GetOrAdd(Path.GetFullPath(tmp), root => new Lazy<CacheTempArea>(() => new CacheTempArea(root))).Value;
 
-    /// <summary>Removes what ended processes left in <paramref name="tmp"/>, once per process and directory.</summary>
-    public static void SweepOnce(string tmp)
+    /// <summary>
+    /// Removes what ended processes left in <paramref name="tmp"/>: at every build, but at most once
+    /// a minute per directory in one process (an MSBuild node that builds many projects sweeps once).
+    /// </summary>
+    public static void SweepNow(string tmp)
     {
-        if (Swept.TryAdd(Path.GetFullPath(tmp), 0))
+        var key = Path.GetFullPath(tmp);
+        var now = Environment.TickCount64;
+        var last = LastSweep.GetOrAdd(key, long.MinValue);
+        if (last != long.MinValue && now - last < (long)SweepInterval.TotalMilliseconds)
+        {
+            return;
+        }
+
+        if (LastSweep.TryUpdate(key, now, last))
         {
             Sweep(tmp, TimeProvider.System);
         }
