@@ -68,25 +68,37 @@ public sealed class FileSystemFaultTests
     [Test]
     public async Task A_publish_killed_in_the_image_step_leaves_nothing_that_the_next_publish_does_not_remove()
     {
+        // 96 MiB that do not compress, published with the app: its layer and the archive take long
+        // enough to write (seconds, not milliseconds) that a kill lands while they are written,
+        // however loaded the machine (a file-system event can take a while to be delivered).
+        var killed = SampleProject.Create("killed");
+        var data = new byte[96 << 20];
+        new Random(96).NextBytes(data);
+        File.WriteAllBytes(Path.Combine(killed.Directory, "big.bin"), data);
+        var project = File.ReadAllText(killed.ProjectFile).Replace("</Project>",
+            "  <ItemGroup><None Include=\"big.bin\" CopyToPublishDirectory=\"PreserveNewest\" /></ItemGroup>\n</Project>", StringComparison.Ordinal);
+        File.WriteAllText(killed.ProjectFile, project);
         var cache = SharedCache.Path;
-        var output = TestEnvironment.NewTempDirectory("killed");
+        var output = TestEnvironment.NewTempDirectory("killed-out");
         var archive = Path.Combine(output, "image.tar");
         var tmp = Path.Combine(cache, "tmp");
         Directory.CreateDirectory(tmp);
         string[] arguments = ["-r", "linux-x64", "-p:ContainerArchiveOutputPath=" + archive];
 
         // The image an uninterrupted publish makes.
-        var uninterrupted = await _sample.PublishAsync(cache, arguments);
+        var clock = Stopwatch.StartNew();
+        var uninterrupted = await killed.PublishAsync(cache, arguments);
+        TestContext.Out.WriteLine($"uninterrupted publish: {clock.Elapsed.TotalSeconds:F1} s");
         Assert.That(uninterrupted.ExitCode, Is.Zero, uninterrupted.All);
         var expected = ImageArchive.Open(archive).ManifestDigest;
         File.Delete(archive);
 
         // A code change, so the publishes write a new app layer into the cache: the first is killed as
         // soon as it opens its own area there, the second while it writes the archive.
-        var program = File.ReadAllText(_sample.ProgramFile);
-        File.AppendAllText(_sample.ProgramFile, "\nConsole.WriteLine(\"changed: yes\");\n");
-        var inCache = await PublishKilledWhenAsync(tmp, "*-*", directories: true, archive);
-        var beside = await PublishKilledWhenAsync(output, ".image.tar.*.tmp", directories: false, archive);
+        var program = File.ReadAllText(killed.ProgramFile);
+        File.AppendAllText(killed.ProgramFile, "\nConsole.WriteLine(\"changed: yes\");\n");
+        var inCache = await PublishKilledWhenAsync(killed, tmp, "*-*", directories: true, archive);
+        var beside = await PublishKilledWhenAsync(killed, output, ".image.tar.*.tmp", directories: false, archive);
         var abandoned = Directory.GetDirectories(tmp).Where(IsAbandoned).ToList();
         Assert.Multiple(() =>
         {
@@ -97,8 +109,10 @@ public sealed class FileSystemFaultTests
         });
 
         // The change undone: the next publish must make the uninterrupted image again.
-        File.WriteAllText(_sample.ProgramFile, program);
-        var republish = await _sample.PublishAsync(cache, arguments);
+        File.WriteAllText(killed.ProgramFile, program);
+        clock.Restart();
+        var republish = await killed.PublishAsync(cache, arguments);
+        TestContext.Out.WriteLine($"republish: {clock.Elapsed.TotalSeconds:F1} s");
         TestContext.Out.WriteLine(republish.All);
         Assert.That(republish.ExitCode, Is.Zero, republish.All);
         foreach (var left in abandoned.Where(Directory.Exists))
@@ -116,6 +130,10 @@ public sealed class FileSystemFaultTests
             Assert.That(ImageArchive.Open(archive).ManifestDigest, Is.EqualTo(expected), "the same image as without the kills");
             Assert.That(republish.Output, Does.Not.Contain("DSTL4010"), "nothing in the cache was damaged");
         });
+
+        // Some 600 MB of project, publish output and archives.
+        Directory.Delete(killed.Directory, recursive: true);
+        Directory.Delete(output, recursive: true);
     }
 
     /// <summary>
@@ -123,17 +141,17 @@ public sealed class FileSystemFaultTests
     /// matching <paramref name="filter"/> appears in <paramref name="watched"/>; true when it was
     /// killed, false when the publish ended first.
     /// </summary>
-    private async Task<bool> PublishKilledWhenAsync(string watched, string filter, bool directories, string archive)
+    private static async Task<bool> PublishKilledWhenAsync(SampleProject sample, string watched, string filter, bool directories, string archive)
     {
         var start = new ProcessStartInfo("dotnet")
         {
-            WorkingDirectory = _sample.Directory,
+            WorkingDirectory = sample.Directory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
         // No compiler server: it would be a child of this publish, and other tests' builds may be using it.
-        foreach (var argument in new[] { "publish", _sample.ProjectFile, "-c", "Release", "-p:PublishDistroless=true", "-r", "linux-x64",
+        foreach (var argument in new[] { "publish", sample.ProjectFile, "-c", "Release", "-p:PublishDistroless=true", "-r", "linux-x64",
                      "-p:ContainerArchiveOutputPath=" + archive, "-p:DistrolessIncremental=false", "-p:UseSharedCompilation=false" })
         {
             start.ArgumentList.Add(argument);
@@ -148,7 +166,8 @@ public sealed class FileSystemFaultTests
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (log) { log.AppendLine(e.Data); } };
-        var killed = false;
+        var clock = Stopwatch.StartNew();
+        var wasKilled = false;
         var tree = new List<int>();
         using var watcher = new FileSystemWatcher(watched, filter)
         {
@@ -166,7 +185,7 @@ public sealed class FileSystemFaultTests
                 }
 
                 process.Kill(entireProcessTree: true);
-                killed = true;
+                wasKilled = true;
             }
         };
         watcher.EnableRaisingEvents = true;
@@ -182,8 +201,8 @@ public sealed class FileSystemFaultTests
         }
 
         Assert.That(tree.Where(pid => Directory.Exists($"/proc/{pid}")), Is.Empty, "processes of the killed publish still run");
-        TestContext.Out.WriteLine($"publish {(killed ? "killed" : "ended")} (exit {process.ExitCode}):\n{log}");
-        return killed;
+        TestContext.Out.WriteLine($"publish {(wasKilled ? "killed" : "ended")} after {clock.Elapsed.TotalSeconds:F1} s (exit {process.ExitCode}):\n{log}");
+        return wasKilled;
     }
 
     /// <summary>Whether <paramref name="pid"/> is <paramref name="root"/> or one of its descendants (from /proc's parent links).</summary>

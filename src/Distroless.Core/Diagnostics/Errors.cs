@@ -133,7 +133,7 @@ public static class Errors
 
     public static DistrolessException NoArchiveAtMirror(string mirror, string inRelease, string package) => E(
         DiagnosticCodes.ArchiveUnreachable,
-        $"the mirror {mirror} has no Debian archive there: it answers 404 (not found) for the suite's {inRelease} as well as for {package}",
+        $"the mirror {mirror} has no Debian archive there: it answers 404 (not found) for the suite's {inRelease} as well as for {package}.",
         "Point the mirror setting at the directory that holds dists/ and pool/ (e.g. http://<mirror>/debian): DistrolessDebianMirror, " +
         "DistrolessDebianSecurityMirror, or DISTROLESS_DEBIAN_MIRROR / DISTROLESS_DEBIAN_SECURITY_MIRROR.");
 
@@ -254,26 +254,29 @@ public static class Errors
         $"the cache entry \"{path}\" is damaged ({detail}).",
         "It was removed; publish again to rebuild it. If it happens again, the disk may be failing: check it, or move the cache (DISTROLESS_CACHE).", inner);
 
+    /// <summary>"the Distroless cache, /root/of/it", or only what it is when the path is the place itself.</summary>
+    private static string Where(string path, FileLocation location) => path == location.Root ? location.What : $"{location.What}, {location.Root}";
+
     public static DistrolessException DiskFull(string path, FileLocation location, string reason, Exception? inner = null) => E(
         DiagnosticCodes.DiskFull,
-        $"the disk is full: \"{path}\" ({location.What}, {location.Root}) cannot be written ({reason}).",
+        $"the disk is full: \"{path}\" ({Where(path, location)}) cannot be written ({reason}).",
         "Free space on that file system" + (location.Setting is { } setting ? $", or point {setting} at one with room" : "") +
         (location.SpaceHint is { } hint ? "; " + hint : "") +
         ". What this build had written part-way was removed.", inner);
 
     public static DistrolessException PermissionDenied(string path, FileLocation location, Exception? inner = null) => E(
         DiagnosticCodes.PermissionDenied,
-        $"permission denied: \"{path}\" ({location.What}, {location.Root}) cannot be written or read by the user running the build.",
+        $"permission denied: \"{path}\" ({Where(path, location)}) cannot be written or read by the user running the build.",
         $"Give that user write access to {location.Root}" + (location.Setting is { } setting ? $", or point {setting} at a directory it owns." : "."), inner);
 
     public static DistrolessException ReadOnlyFileSystem(string path, FileLocation location, Exception? inner = null) => E(
         DiagnosticCodes.ReadOnlyFileSystem,
-        $"\"{path}\" ({location.What}, {location.Root}) is on a read-only file system.",
+        $"\"{path}\" ({Where(path, location)}) is on a read-only file system.",
         location.Setting is { } setting ? $"Point {setting} at a writable location." : "Build where that path is writable.", inner);
 
     public static DistrolessException FileSystemError(string path, FileLocation location, string reason, Exception? inner = null) => E(
         DiagnosticCodes.FileSystemError,
-        $"cannot use \"{path}\" ({location.What}, {location.Root}): {reason}.",
+        $"cannot use \"{path}\" ({Where(path, location)}): {reason}.",
         "Check that path: a file may stand where a directory belongs (or the reverse), something else may have removed it, or the disk may be failing" +
         (location.Setting is { } setting ? $"; {setting} chooses where {location.What} is." : "."), inner);
 }

@@ -267,7 +267,8 @@ public sealed class RepositoryClient
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var values)
             && Digest.TryParse(values.First(), out var sent) && sent != digest)
         {
-            throw Errors.FetchedManifestDigestMismatch(Registry, $"{Repository}:{reference}", sent.ToString(), digest.ToString());
+            var named = Repository + (Digest.TryParse(reference, out _) ? "@" : ":") + reference;
+            throw Errors.FetchedManifestDigestMismatch(Registry, named, sent.ToString(), digest.ToString());
         }
 
         return (content, mediaType, digest);
