@@ -31,6 +31,31 @@ public sealed class BlobCache
 
     public bool Contains(Digest digest) => File.Exists(BlobPath(digest));
 
+    /// <summary>
+    /// The path of a cached blob that is read as an input (a .deb, an index, a base's manifest or
+    /// config), after checking it against its digest (and size, when known); a damaged entry is
+    /// evicted and null returned, so the caller fetches it again instead of building on it.
+    /// </summary>
+    public string? VerifiedPath(Digest digest, long? size = null)
+    {
+        var path = BlobPath(digest);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+            if ((size is null || file.Length == size) && Digest.Compute(file) == digest)
+            {
+                return path;
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        Evict(digest);
+        return null;
+    }
+
     /// <summary>Opens a writer for a blob whose digest is known only once it is written.</summary>
     public PendingBlob BeginWrite()
     {

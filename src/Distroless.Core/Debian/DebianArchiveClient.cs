@@ -102,7 +102,7 @@ public sealed class DebianArchiveClient
     public async Task<PackageIndex> FetchIndexAsync(VerifiedRelease release, string architecture, CancellationToken ct = default)
     {
         var (path, size, sha256) = SelectIndex(release, architecture);
-        var blob = _cache.Contains(sha256) ? _cache.BlobPath(sha256) : null;
+        var blob = _cache.VerifiedPath(sha256, size);
         if (blob is null)
         {
             var plain = release.Suite.Resolve(path);
@@ -146,9 +146,10 @@ public sealed class DebianArchiveClient
     /// <param name="ct">Cancels the download.</param>
     public async Task<string> FetchPackageAsync(PackageRecord package, bool locked = false, CancellationToken ct = default)
     {
-        if (_cache.Contains(package.Sha256))
+        // Read only to build a layer (whose record is missing): worth the hash, so a damaged .deb never becomes a layer.
+        if (_cache.VerifiedPath(package.Sha256, package.Size) is { } cached)
         {
-            return _cache.BlobPath(package.Sha256);
+            return cached;
         }
 
         var uri = package.DownloadUri;

@@ -120,4 +120,33 @@ public sealed class CacheRepairTests
             }
         });
     }
+
+    [Test]
+    public async Task A_damaged_cached_deb_and_index_are_fetched_again_instead_of_being_built_on()
+    {
+        using var setup = new Setup();
+        var first = await setup.Containerizer().BuildAsync(setup.Plan);
+        var deb = setup.Archive.Security.Paths.Single(p => p.Contains("/libc6_", StringComparison.Ordinal));
+        var index = "dists/bookworm/main/binary-amd64/Packages.gz";
+        var debDigest = Digest.Compute(setup.Archive.Security.Get(deb));
+        var indexDigest = Digest.Compute(setup.Archive.Main.Get(index));
+        setup.Damage(debDigest, truncate: false);
+        setup.Damage(indexDigest, truncate: false);
+        // Without their records, the layers are built from the .debs and the packages resolved from the indexes again.
+        Directory.Delete(setup.Temp.Combine("cache", "records", "deb-layers"), recursive: true);
+        Directory.Delete(setup.Temp.Combine("cache", "records", "resolved"), recursive: true);
+        var before = setup.Archive.RequestCounts;
+
+        var second = await setup.Containerizer().BuildAsync(setup.Plan);
+
+        var after = setup.Archive.RequestCounts;
+        Assert.Multiple(() =>
+        {
+            Assert.That(second.Digest, Is.EqualTo(first.Digest), "the same image: nothing was built on the damaged files");
+            Assert.That(after["security:" + deb] - before["security:" + deb], Is.EqualTo(1), "the .deb was downloaded again");
+            Assert.That(after.Where(kv => kv.Key.StartsWith("main:dists/bookworm/main/binary-amd64/", StringComparison.Ordinal))
+                .Sum(kv => kv.Value - before.GetValueOrDefault(kv.Key)), Is.EqualTo(1), "and the index");
+            Assert.That(Digest.Compute(File.ReadAllBytes(setup.Cache.BlobPath(debDigest))), Is.EqualTo(debDigest));
+        });
+    }
 }
