@@ -40,7 +40,19 @@ public sealed class CacheTempArea
 
     /// <summary>This process's area in <paramref name="tmp"/> (created on first use, kept until the process ends).</summary>
     public static CacheTempArea For(string tmp)
-        => Sessions.GetOrAdd(Path.GetFullPath(tmp), root => new Lazy<CacheTempArea>(() => new CacheTempArea(root))).Value;
+    {
+        var session = Sessions.GetOrAdd(Path.GetFullPath(tmp), root => new Lazy<CacheTempArea>(() => new CacheTempArea(root)));
+        try
+        {
+            return session.Value;
+        }
+        catch
+        {
+            // Not remembered: once the disk has room again (a long-lived MSBuild node), the next build tries anew.
+            Sessions.TryRemove(KeyValuePair.Create(Path.GetFullPath(tmp), session));
+            throw;
+        }
+    }
 
     /// <summary>
     /// Removes what ended processes left in <paramref name="tmp"/>: at every build, but at most once

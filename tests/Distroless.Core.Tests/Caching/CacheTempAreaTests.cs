@@ -124,6 +124,19 @@ public sealed class CacheTempAreaTests
         Assert.That(temp.Files(), Is.EqualTo(new[] { "tmp/new" }));
     }
 
+    [Test]
+    public void A_temporary_area_that_could_not_be_made_is_tried_again_once_the_cause_is_gone()
+    {
+        using var temp = new TempDirectory();
+        File.WriteAllText(temp.Combine("cache"), "a file where the cache should be");
+        var cache = new BlobCache(temp.Combine("cache"));
+
+        Assert.That(() => cache.TempPath(), Throws.InstanceOf<IOException>());
+        File.Delete(temp.Combine("cache"));
+
+        Assert.That(Path.GetDirectoryName(cache.TempPath()), Does.StartWith(temp.Combine("cache", "tmp")));
+    }
+
     /// <summary>The id of a process that has ended (ids are not reused that quickly).</summary>
     private static int ExitedProcessId()
     {
