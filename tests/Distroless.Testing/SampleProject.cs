@@ -74,6 +74,14 @@ public sealed class SampleProject
 
     /// <summary><see cref="DotnetAsync"/> started in <paramref name="workingDirectory"/> instead of the project's directory.</summary>
     public Task<ProcessResult> DotnetInAsync(string workingDirectory, string cacheDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+        => ProcessRunner.RunAsync("dotnet", arguments, DotnetEnvironment(cacheDirectory, environment), workingDirectory, TimeSpan.FromMinutes(10));
+
+    /// <summary>
+    /// The variables every test build of this project gets (its own NuGet folder, the given
+    /// Distroless cache, no node reuse) plus <paramref name="environment"/>: for tests that start
+    /// dotnet themselves (to kill it, or under another launcher).
+    /// </summary>
+    public static Dictionary<string, string> DotnetEnvironment(string cacheDirectory, IReadOnlyDictionary<string, string> environment)
     {
         var variables = new Dictionary<string, string>
         {
@@ -87,7 +95,7 @@ public sealed class SampleProject
             variables[key] = value;
         }
 
-        return ProcessRunner.RunAsync("dotnet", arguments, variables, workingDirectory, TimeSpan.FromMinutes(10));
+        return variables;
     }
 
     public void Clean()

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Distroless.Caching;
 
 namespace Distroless.Cli.Caching;
 
@@ -19,13 +20,11 @@ internal sealed record PruneResult(int Blobs, long BlobBytes, int Records, int T
 /// Looks after the cache's three parts: blobs/sha256/ (complete, verified blobs, renamed into
 /// place), records/&lt;kind&gt;/ (small facts that point at blobs; a record whose blob is gone is
 /// just a miss) and tmp/ (files being written). A prune removes blobs and records not used (read
-/// or written) for the given age, and only temporary files older than a day: younger ones may
-/// belong to a build that is running now.
+/// or written) for the given age, and the temporary files of builds that ended (whatever their
+/// age; those of a running build stay, see <see cref="CacheTempArea"/>).
 /// </summary>
 internal sealed class CacheMaintenance(string root, TimeProvider time)
 {
-    public static readonly TimeSpan TempGrace = TimeSpan.FromDays(1);
-
     private string Blobs => Path.Combine(root, "blobs", "sha256");
 
     private string Records => Path.Combine(root, "records");
@@ -36,7 +35,8 @@ internal sealed class CacheMaintenance(string root, TimeProvider time)
     {
         var blobs = Files(Blobs, SearchOption.TopDirectoryOnly).ToList();
         var records = Files(Records, SearchOption.AllDirectories).Where(f => f.Name.EndsWith(".json", StringComparison.Ordinal)).ToList();
-        var temp = Files(Temp, SearchOption.AllDirectories).ToList();
+        // The lock files that say a build is still writing are no data.
+        var temp = Files(Temp, SearchOption.AllDirectories).Where(f => !f.Name.EndsWith(".lock", StringComparison.Ordinal)).ToList();
         return new CacheInfo(root, Directory.Exists(root), blobs.Count, blobs.Sum(f => f.Length), records.Count,
             records.GroupBy(f => Path.GetFileName(Path.GetDirectoryName(f.FullName)!))
                 .ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
@@ -67,15 +67,7 @@ internal sealed class CacheMaintenance(string root, TimeProvider time)
             }
         }
 
-        foreach (var file in Files(Temp, SearchOption.AllDirectories))
-        {
-            var length = file.Length;
-            if (now - LastUsed(file) > TempGrace && TryDelete(file))
-            {
-                temps++;
-                tempBytes += length;
-            }
-        }
+        (temps, tempBytes) = CacheTempArea.Sweep(Temp, time);
 
         RemoveEmptyDirectories(Records);
         return new PruneResult(blobs, blobBytes, records, temps, tempBytes);

@@ -34,7 +34,7 @@ internal static class CacheCommand
 
     private static Command Prune(CliContext context)
     {
-        var all = new Option<bool>("--all") { Description = "Remove every blob and record (temporary files only when older than a day)." };
+        var all = new Option<bool>("--all") { Description = "Remove every blob and record (and the temporary files of builds that ended; a running build keeps its files)." };
         var olderThan = new Option<int?>("--older-than")
         {
             Description = "Remove blobs and records not read or written for this many days [default: 30].",
@@ -51,7 +51,7 @@ internal static class CacheCommand
             },
         };
         var command = new Command("prune",
-            "Remove cache entries not used for a while. Only complete blobs and records go, and temporary files older than a day: a running build's files stay.");
+            "Remove cache entries not used for a while. Only complete blobs and records go, and the temporary files of builds that ended: a running build's files stay.");
         command.Options.Add(all);
         command.Options.Add(olderThan);
         command.Validators.Add(result =>

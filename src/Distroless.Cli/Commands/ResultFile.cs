@@ -1,4 +1,5 @@
 using Distroless.Building;
+using Distroless.IO;
 
 namespace Distroless.Cli.Commands;
 
@@ -21,6 +22,7 @@ internal static class ResultFile
         lines.AddRange(outputs.PushedReferences.Select(reference => $"PushedReference\t{reference}"));
         lines.AddRange(outputs.SbomFiles.Select(sbom => $"SbomFile.{ProjectOutputs.SbomFormat(sbom)}\t{sbom}"));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllLines(path, lines);
+        // Whole or not at all: the targets read it back, and a full disk must not leave half of it.
+        AtomicFile.Write(path, System.Text.Encoding.UTF8.GetBytes(string.Concat(lines.Select(line => line + Environment.NewLine))));
     }
 }

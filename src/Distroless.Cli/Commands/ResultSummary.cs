@@ -28,6 +28,11 @@ internal static class ResultSummary
         {
             output.WriteLine($"  signed with the {signed}");
         }
+
+        foreach (var repaired in result.RepairedCacheEntries)
+        {
+            output.WriteLine($"  repaired: the damaged cache entry {repaired} was rebuilt (DSTL4010)");
+        }
     }
 
     private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;

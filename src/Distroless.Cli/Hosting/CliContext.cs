@@ -41,6 +41,12 @@ internal sealed class CliContext(CliHost host, GlobalOptions globals)
                 session.Sink.WriteLine("error: interrupted");
                 return ExitCodes.Interrupted;
             }
+            catch (Exception e) when (FileSystemErrors.Classify(e, []) is { } classified)
+            {
+                // Outside the core's own operations (an inspect's temporary files, a result file): still the machine's trouble, not a bug.
+                session.Report(classified.Diagnostic);
+                return ExitCodes.Failed;
+            }
             catch (Exception e)
             {
                 session.ReportInternal(e);

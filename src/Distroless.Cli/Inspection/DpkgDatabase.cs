@@ -27,7 +27,7 @@ internal static class DpkgDatabase
         foreach (var layer in layers)
         {
             using var file = File.OpenRead(cache.BlobPath(layer.Digest));
-            using var tar = Decompression.Open(file, FormatOf(layer.Descriptor.MediaType));
+            using var tar = Decompression.Open(file, Decompression.FormatOfMediaType(layer.Descriptor.MediaType));
             using var reader = new TarReader(tar);
             while (reader.GetNextEntry() is { } entry)
             {
@@ -89,9 +89,4 @@ internal static class DpkgDatabase
         using var reader = new StreamReader(data, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         return reader.ReadToEnd();
     }
-
-    private static CompressionFormat FormatOf(string mediaType)
-        => mediaType.EndsWith("gzip", StringComparison.Ordinal) ? CompressionFormat.Gzip
-            : mediaType.EndsWith("zstd", StringComparison.Ordinal) ? CompressionFormat.Zstd
-            : CompressionFormat.None;
 }

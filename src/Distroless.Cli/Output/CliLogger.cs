@@ -30,10 +30,11 @@ internal sealed class CliLoggerProvider(ConsoleSink sink) : ILoggerProvider
                 message += $" ({exception.Message})";
             }
 
+            var code = Distroless.Diagnostics.DiagnosticLogging.CodeOf(eventId) is { } c ? " " + c : "";
             sink.WriteLine(logLevel switch
             {
-                LogLevel.Critical or LogLevel.Error => "error: " + message,
-                LogLevel.Warning => Diagnostics.DiagnosticLog.CodeOf(eventId) is { } code ? $"warning {code}: {message}" : "warning: " + message,
+                LogLevel.Critical or LogLevel.Error => $"error{code}: " + message,
+                LogLevel.Warning => $"warning{code}: " + message,
                 LogLevel.Information => message,
                 _ => "  " + message,
             });

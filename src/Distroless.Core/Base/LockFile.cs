@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Distroless.Debian;
 using Distroless.Diagnostics;
+using Distroless.IO;
 using Distroless.Oci;
 
 namespace Distroless.Base;
@@ -58,9 +59,8 @@ public sealed record LockFile
         var bytes = JsonSerializer.SerializeToUtf8Bytes(this with { Platforms = Platforms.WithComparers(StringComparer.Ordinal) }, Json);
         var text = System.Text.Encoding.UTF8.GetString(bytes).Replace("\r\n", "\n", StringComparison.Ordinal) + "\n";
         var full = Path.GetFullPath(path);
-        var temp = full + ".tmp";
-        File.WriteAllText(temp, text);
-        File.Move(temp, full, overwrite: true);
+        AtomicFile.RemoveStale(full);
+        AtomicFile.Write(full, System.Text.Encoding.UTF8.GetBytes(text));
     }
 
     /// <summary>A platform's section as the file writes it (to tell whether anything changed).</summary>

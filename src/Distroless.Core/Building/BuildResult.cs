@@ -30,6 +30,9 @@ public sealed record BuildResult(BuiltImage Image, ImmutableArray<string> Refere
     /// <summary>How the image was signed ("ECDSA P-256 key &lt;hint&gt;, with provenance"); null when it was not.</summary>
     public string? Signed { get; init; }
 
+    /// <summary>The digests of cache entries found damaged while the image was sent out, and rebuilt (DSTL4010).</summary>
+    public ImmutableArray<string> RepairedCacheEntries { get; init; } = [];
+
     /// <summary>What a tag points at: the index of a multi-platform build, else the image manifest.</summary>
     public Oci.Digest Digest => Index?.Digest ?? Image.Digest;
 }

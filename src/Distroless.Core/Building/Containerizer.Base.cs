@@ -13,7 +13,10 @@ namespace Distroless.Building;
 public sealed partial class Containerizer
 {
     /// <summary>Builds the generated base alone (per platform), runnable as the non-root user, with no app.</summary>
-    public async Task<BuildResult> BuildBaseAsync(BaseImagePlan plan, CancellationToken ct = default)
+    public Task<BuildResult> BuildBaseAsync(BaseImagePlan plan, CancellationToken ct = default)
+        => GuardAsync(plan.CacheDirectory, plan.Output.ArchivePath, plan.LockFile, () => BuildBaseOnceAsync(plan, ct));
+
+    private async Task<BuildResult> BuildBaseOnceAsync(BaseImagePlan plan, CancellationToken ct)
     {
         ImagePlanValidator.Validate(plan);
         var release = DebianRelease.Find(plan.Suite)!;

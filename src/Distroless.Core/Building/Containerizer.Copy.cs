@@ -15,7 +15,10 @@ public sealed partial class Containerizer
     /// same: what `distroless push` does with an archive a build wrote earlier, with the
     /// signatures and attestations the archive carries.
     /// </summary>
-    public async Task<BuildResult> CopyAsync(CopyPlan plan, CancellationToken ct = default)
+    public Task<BuildResult> CopyAsync(CopyPlan plan, CancellationToken ct = default)
+        => GuardAsync(plan.CacheDirectory, plan.Output.ArchivePath, null, () => CopyOnceAsync(plan, ct));
+
+    private async Task<BuildResult> CopyOnceAsync(CopyPlan plan, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);

@@ -15,7 +15,11 @@ public sealed partial class Containerizer
     /// Update); otherwise a lock that already answers the plans is kept (LockMode Auto). The
     /// base layers land in the cache, so the next build does not fetch them again.
     /// </summary>
-    public async Task<LockResult> LockAsync(IReadOnlyList<ImagePlan> plans, bool update, CancellationToken ct = default)
+    public Task<LockResult> LockAsync(IReadOnlyList<ImagePlan> plans, bool update, CancellationToken ct = default)
+        => plans.Count == 0 ? LockOnceAsync(plans, update, ct)
+            : GuardAsync(plans[0].CacheDirectory, null, plans[0].Base.LockFile, () => LockOnceAsync(plans, update, ct));
+
+    private async Task<LockResult> LockOnceAsync(IReadOnlyList<ImagePlan> plans, bool update, CancellationToken ct)
     {
         var first = plans[0];
         if (first.Base.Image is { } image)

@@ -20,7 +20,10 @@ public sealed partial class Containerizer
     /// describes it, from the current archive or the lock, and puts the image's app layers on
     /// top unchanged: a Debian security fix without rebuilding or re-uploading the app.
     /// </summary>
-    public async Task<BuildResult> RebaseAsync(RebasePlan plan, CancellationToken ct = default)
+    public Task<BuildResult> RebaseAsync(RebasePlan plan, CancellationToken ct = default)
+        => GuardAsync(plan.CacheDirectory, plan.Output.ArchivePath, plan.LockFile, () => RebaseOnceAsync(plan, ct));
+
+    private async Task<BuildResult> RebaseOnceAsync(RebasePlan plan, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);

@@ -63,7 +63,11 @@ public sealed partial class Containerizer
     /// Builds one image per plan (one per platform, sharing name, tags and destinations) and
     /// sends them out together: a single image as it is, several as an OCI image index.
     /// </summary>
-    public async Task<BuildResult> BuildAsync(IReadOnlyList<ImagePlan> plans, CancellationToken ct = default)
+    public Task<BuildResult> BuildAsync(IReadOnlyList<ImagePlan> plans, CancellationToken ct = default)
+        => plans.Count == 0 ? BuildOnceAsync(plans, ct)
+            : GuardAsync(plans[0].CacheDirectory, plans[0].ArchivePath, plans[0].Base.LockFile, () => BuildOnceAsync(plans, ct));
+
+    private async Task<BuildResult> BuildOnceAsync(IReadOnlyList<ImagePlan> plans, CancellationToken ct)
     {
         foreach (var each in plans)
         {
@@ -130,6 +134,12 @@ public sealed partial class Containerizer
         baseImage = await FitToNativeCodeAsync(plan, baseImage, generated, added, deps, cache, locks, ct).ConfigureAwait(false);
         var frameworks = runtime?.Frameworks.Select(f => (f.Name, f.Version)).ToList() ?? [];
         var isWeb = plan.App.IsWebApp || AppKind.IsWebApp(frameworks, deps);
+        if (baseImage.Config is not null)
+        {
+            // The generated base's users were checked with the plan; a registry base's are known now.
+            ContainerUserCheck.Check(plan.Container.User, baseImage, cache);
+        }
+
         var config = ImageConfigFactory.Create(plan, platform, baseImage, added, isWeb);
         var image = BuiltImage.Create(config, [.. baseImage.Layers, .. added], baseImage.Annotations);
         return (image, baseImage.Packages, plan.Sbom ? SbomFactory.Create(plan, image, baseImage.Packages, cache, deps, frameworks) : null,
@@ -257,7 +267,7 @@ public sealed partial class Containerizer
         => [.. attachments.Where(a => a.Subject.Digest == subject).Select(a => a.Referrer)];
 
     private static List<BlobSource> Blobs(BuiltImage image, BlobCache cache)
-        => image.Layers.Select(l => BlobSource.FromFile(l.Descriptor, cache.BlobPath(l.Digest)))
+        => image.Layers.Select(l => BlobSource.FromCache(l.Descriptor, cache))
             .Append(BlobSource.FromBytes(image.ConfigDescriptor, image.ConfigJson))
             .ToList();
 

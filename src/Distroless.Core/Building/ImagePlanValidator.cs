@@ -51,6 +51,11 @@ public static partial class ImagePlanValidator
             throw Errors.InvalidProperty("ContainerUser", plan.Container.User, "a user name or uid[:gid], e.g. 65532");
         }
 
+        if (plan.Base.Image is null)
+        {
+            ContainerUserCheck.CheckGeneratedBase(plan.Container.User);
+        }
+
         foreach (var variable in plan.Container.Environment)
         {
             if (!EnvironmentNamePattern().IsMatch(variable.Name))
@@ -120,6 +125,9 @@ public static partial class ImagePlanValidator
         CheckMirror("DistrolessDebianMirror", "DISTROLESS_DEBIAN_MIRROR", "archive", mirror);
         CheckMirror("DistrolessDebianSecurityMirror", "DISTROLESS_DEBIAN_SECURITY_MIRROR", "security", securityMirror);
     }
+
+    /// <summary>Whether <paramref name="repository"/> is a valid image name (path components of the distribution spec).</summary>
+    public static bool IsValidRepository(string repository) => RepositoryPattern().IsMatch(repository);
 
     private static void CheckName(string repository, IEnumerable<string> tags)
     {

@@ -40,7 +40,8 @@ internal sealed class LockState
 
     public void Save(ILogger logger)
     {
-        if (_path is null || Mode is LockMode.Locked or LockMode.None || _current is null)
+        // Nothing recorded (a registry base has no lock: its digest pins it): nothing to write.
+        if (_path is null || Mode is LockMode.Locked or LockMode.None || _current is null || _current.Platforms.IsEmpty)
         {
             return;
         }

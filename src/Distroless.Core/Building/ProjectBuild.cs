@@ -1,4 +1,5 @@
 using Distroless.Diagnostics;
+using Distroless.IO;
 
 namespace Distroless.Building;
 
@@ -33,7 +34,7 @@ public static class ProjectBuild
         if (!string.IsNullOrEmpty(inputs.PlanFile))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(inputs.PlanFile))!);
-            File.WriteAllText(inputs.PlanFile, plan.ToJson());
+            AtomicFile.Write(inputs.PlanFile, System.Text.Encoding.UTF8.GetBytes(plan.ToJson()));
         }
 
         return [plan];

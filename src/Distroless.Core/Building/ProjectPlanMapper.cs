@@ -11,12 +11,12 @@ namespace Distroless.Building;
 /// targets write for Visual Studio's MSBuild exactly as the task maps its parameters. Defaults
 /// that depend on the environment come from <see cref="HostDefaults"/>, shared with the CLI.
 /// </summary>
-public static class ProjectPlanMapper
+public static partial class ProjectPlanMapper
 {
     public static ImagePlan Map(ProjectInputs inputs, Func<string, string?> environment)
     {
         var repository = string.IsNullOrWhiteSpace(inputs.ContainerRepository)
-            ? NormalizeRepository(inputs.AssemblyName)
+            ? DerivedRepository(inputs.AssemblyName)
             : inputs.ContainerRepository.Trim();
         var suite = string.IsNullOrWhiteSpace(inputs.DebianSuite) ? "bookworm" : inputs.DebianSuite.Trim().ToLowerInvariant();
         var (mirror, securityMirror) = HostDefaults.ResolveMirrors(inputs.DebianMirror, inputs.DebianSecurityMirror, suite, environment,
@@ -206,6 +206,28 @@ public static class ProjectPlanMapper
     }
 
     /// <summary>An assembly name as an image name, the way the .NET SDK derives it: lowercase, invalid characters to '-'.</summary>
+    /// <summary>
+    /// The image name when ContainerRepository is not set: the AssemblyName, normalized. When even
+    /// that is no valid name, the error says so in terms of the two properties (the user set neither
+    /// to this value), with a name to use instead.
+    /// </summary>
+    private static string DerivedRepository(string assemblyName)
+    {
+        var repository = NormalizeRepository(assemblyName);
+        if (!ImagePlanValidator.IsValidRepository(repository))
+        {
+            var suggestion = SeparatorRun().Replace(repository, m => m.Value.All(c => c == '-') || m.Value == "__" ? m.Value : "-");
+            throw Errors.InvalidDerivedProperty("ContainerRepository", repository, "AssemblyName", assemblyName,
+                "a valid image name (lowercase letters, digits and single separators ., _, __, -), e.g. " +
+                (ImagePlanValidator.IsValidRepository(suggestion) ? suggestion : "shop/api"));
+        }
+
+        return repository;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("[._-]{2,}")]
+    private static partial System.Text.RegularExpressions.Regex SeparatorRun();
+
     internal static string NormalizeRepository(string assemblyName)
     {
         var text = new StringBuilder();

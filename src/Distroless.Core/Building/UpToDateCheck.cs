@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Distroless.IO;
 
 namespace Distroless.Building;
 
@@ -88,9 +89,8 @@ public static class UpToDateCheck
         var record = new BuildRecord(Fingerprint(plans), result.Digest.ToString(), result.Image.ImageId.ToString(), result.ArchivePath,
             result.References, outputs);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(recordPath))!);
-        var temp = recordPath + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(record, Json));
-        File.Move(temp, recordPath, overwrite: true);
+        AtomicFile.RemoveStale(recordPath);
+        AtomicFile.Write(recordPath, Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, Json)));
     }
 
     /// <summary>SHA-256 over the plans, the published files' sizes and write times, the lock file and this tool's build.</summary>

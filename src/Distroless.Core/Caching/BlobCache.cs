@@ -25,7 +25,11 @@ public sealed class BlobCache
     public BlobCache(string root)
     {
         Root = Path.GetFullPath(root);
+        // What killed builds were writing goes first, so it never fills the disk for good.
+        CacheTempArea.SweepNow(TempRoot);
     }
+
+    private string TempRoot => Path.Combine(Root, "tmp");
 
     public string Root { get; }
 
@@ -33,12 +37,40 @@ public sealed class BlobCache
 
     public bool Contains(Digest digest) => File.Exists(BlobPath(digest));
 
+    /// <summary>
+    /// The path of a cached blob that is read as an input (a .deb, an index, a base's manifest or
+    /// config), after checking it against its digest (and size, when known); a damaged entry is
+    /// evicted and null returned, so the caller fetches it again instead of building on it.
+    /// </summary>
+    public string? VerifiedPath(Digest digest, long? size = null)
+    {
+        var path = BlobPath(digest);
+        try
+        {
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16);
+            if ((size is null || file.Length == size) && Digest.Compute(file) == digest)
+            {
+                return path;
+            }
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        Evict(digest);
+        return null;
+    }
+
     /// <summary>Opens a writer for a blob whose digest is known only once it is written.</summary>
     public PendingBlob BeginWrite()
     {
         var temp = TempPath();
         return new PendingBlob(this, temp, new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16));
     }
+
+    /// <summary>Reads a cached blob for an output, checking it against <paramref name="blob"/> as it is read (see <see cref="CachedBlobReader"/>).</summary>
+    public CachedBlobReader Reader(Descriptor blob) => new(this, blob);
 
     /// <summary>
     /// Copies <paramref name="content"/> into the cache, checking it against the expected size
@@ -82,9 +114,7 @@ public sealed class BlobCache
     {
         var path = RecordPath(kind, key);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = TempPath();
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(value, RecordJson));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.Write(path, JsonSerializer.SerializeToUtf8Bytes(value, RecordJson), TempPath());
     }
 
     /// <summary>Removes a blob that failed verification on read, so the next build refetches it.</summary>
@@ -99,12 +129,8 @@ public sealed class BlobCache
         }
     }
 
-    public string TempPath()
-    {
-        var dir = Path.Combine(Root, "tmp");
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, Path.GetRandomFileName());
-    }
+    /// <summary>A fresh path in this process's own directory under tmp/ (see <see cref="CacheTempArea"/>).</summary>
+    public string TempPath() => Path.Combine(CacheTempArea.For(TempRoot).SessionDirectory, Path.GetRandomFileName());
 
     private string RecordPath(string kind, string key) => Path.Combine(Root, "records", kind, key + ".json");
 
@@ -146,7 +172,6 @@ public sealed class PendingBlob : IDisposable
         Close();
         if (expected is { } want && want != digest)
         {
-            File.Delete(_temp);
             throw mismatch?.Invoke(digest) ?? Errors.CacheCorrupt(_temp, $"expected {want}, got {digest}");
         }
 
@@ -155,10 +180,21 @@ public sealed class PendingBlob : IDisposable
 
     public void Dispose()
     {
-        Close();
-        if (File.Exists(_temp))
+        try
         {
-            File.Delete(_temp);
+            // Closing flushes the last buffer, which is where a full disk often shows: the
+            // temporary file must go all the same, or it keeps the disk full.
+            Close();
+        }
+        finally
+        {
+            try
+            {
+                File.Delete(_temp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
         }
     }
 

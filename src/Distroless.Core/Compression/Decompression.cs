@@ -24,6 +24,12 @@ public static class Decompression
         var other => throw new NotSupportedException($"\"{fileName}\": {other} compression is not supported"),
     };
 
+    /// <summary>How a layer of the given media type (OCI or Docker, "…tar+gzip", "….tar.gzip", "…+zstd") is compressed.</summary>
+    public static CompressionFormat FormatOfMediaType(string mediaType)
+        => mediaType.EndsWith("gzip", StringComparison.Ordinal) ? CompressionFormat.Gzip
+            : mediaType.EndsWith("zstd", StringComparison.Ordinal) ? CompressionFormat.Zstd
+            : CompressionFormat.None;
+
     /// <summary>Decompresses <paramref name="compressed"/>; .xz uses the system liblzma when it loads (faster) unless <paramref name="preferNative"/> is false.</summary>
     public static Stream Open(Stream compressed, CompressionFormat format, bool leaveOpen = false, bool preferNative = true)
         => format switch

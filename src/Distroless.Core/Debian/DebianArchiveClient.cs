@@ -169,9 +169,9 @@ public sealed class DebianArchiveClient
     /// </summary>
     private async Task<string> FetchListedAsync(VerifiedRelease release, string path, long size, Digest sha256, CancellationToken ct)
     {
-        if (_cache.Contains(sha256))
+        if (_cache.VerifiedPath(sha256, size) is { } cached)
         {
-            return _cache.BlobPath(sha256);
+            return cached;
         }
 
         var plain = release.Suite.Resolve(path);
@@ -198,9 +198,10 @@ public sealed class DebianArchiveClient
     /// <param name="ct">Cancels the download.</param>
     public async Task<string> FetchPackageAsync(PackageRecord package, bool locked = false, CancellationToken ct = default)
     {
-        if (_cache.Contains(package.Sha256))
+        // Read only to build a layer (whose record is missing): worth the hash, so a damaged .deb never becomes a layer.
+        if (_cache.VerifiedPath(package.Sha256, package.Size) is { } cached)
         {
-            return _cache.BlobPath(package.Sha256);
+            return cached;
         }
 
         var uri = package.DownloadUri;
@@ -209,6 +210,13 @@ public sealed class DebianArchiveClient
             allowNotFound: locked, ct).ConfigureAwait(false);
         if (path is null)
         {
+            // Debian removes superseded versions, but a mirror that lacks the suite too has no archive here at all.
+            var inRelease = package.Origin.InReleaseUri;
+            if (await _http.GetAsync(inRelease, (_, _) => Task.FromResult(""), allowNotFound: true, ct).ConfigureAwait(false) is null)
+            {
+                throw Errors.NoArchiveAtMirror(package.Origin.ArchiveRoot.ToString(), inRelease.ToString(), uri.ToString());
+            }
+
             throw Errors.LockedPackageGone(package.Name, package.Version.Text, uri.ToString());
         }
 

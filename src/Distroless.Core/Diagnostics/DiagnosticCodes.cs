@@ -14,6 +14,7 @@ public static class DiagnosticCodes
     public const string InvalidProperty = "DSTL1004";
     public const string UnsupportedSuite = "DSTL1005";
     public const string InvalidImageReference = "DSTL1006";
+    public const string UnknownContainerUser = "DSTL1007";
 
     // Warnings.
     public const string PropertyIgnored = "DSTL1101";
@@ -49,6 +50,13 @@ public static class DiagnosticCodes
     public const string LocalEngineFailed = "DSTL4003";
     public const string SourceImageUnusable = "DSTL4004";
     public const string NotRebaseable = "DSTL4005";
+    public const string DiskFull = "DSTL4006";
+    public const string PermissionDenied = "DSTL4007";
+    public const string ReadOnlyFileSystem = "DSTL4008";
+    public const string FileSystemError = "DSTL4009";
+
+    // Warnings.
+    public const string CacheRepaired = "DSTL4010";
 
     public const string RegistryAuthenticationFailed = "DSTL5001";
     public const string RegistryUnavailable = "DSTL5002";

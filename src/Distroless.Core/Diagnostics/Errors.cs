@@ -7,7 +7,25 @@ namespace Distroless.Diagnostics;
 public static partial class Errors
 {
     private static DistrolessException E(string code, string message, string fix, Exception? inner = null)
-        => new(new Diagnostic(code, message, fix), inner);
+        => new(new Diagnostic(code, SinglePeriod(message), fix), inner);
+
+    /// <summary>
+    /// A reason taken from elsewhere (an exception's message), ready to be embedded in a sentence
+    /// that adds its own period: without a trailing period or white space.
+    /// </summary>
+    public static string Reason(string text) => text.Trim().TrimEnd('.').TrimEnd();
+
+    /// <summary>A message that embedded a reason ending in a period ends in one period, not two ("….tmp'..").</summary>
+    private static string SinglePeriod(string message)
+    {
+        var end = message.Length;
+        while (end > 1 && message[end - 1] == '.' && message[end - 2] == '.' && (end < 3 || message[end - 3] != '.'))
+        {
+            end--;
+        }
+
+        return message[..end];
+    }
 
     public static DistrolessException NoDebianMirror(string which, string property, string variable) => E(
         DiagnosticCodes.NoDebianMirror,
@@ -40,6 +58,23 @@ public static partial class Errors
         DiagnosticCodes.UnsupportedSuite,
         $"the Debian suite \"{suite}\" is not supported.",
         $"Set DistrolessDebianSuite to one of: {string.Join(", ", supported)}.");
+
+    /// <summary>DSTL1004 for a value the user never set: it says where the value came from and which property replaces it.</summary>
+    public static DistrolessException InvalidDerivedProperty(string name, string value, string source, string sourceValue, string expected) => E(
+        DiagnosticCodes.InvalidProperty,
+        $"{name} is not set, so it is derived from {source} \"{sourceValue}\" as \"{value}\", which is not valid.",
+        $"Set {name} to {expected}.");
+
+    public static DistrolessException UnknownContainerUser(string user, string kind, string name, string image, IReadOnlyList<string> existing)
+    {
+        var file = kind == "user" ? "/etc/passwd" : "/etc/group";
+        return E(
+            DiagnosticCodes.UnknownContainerUser,
+            $"ContainerUser \"{user}\" names the {kind} \"{name}\", which {image} does not have " +
+            (existing.Count == 0 ? $"(it has no {file})." : $"in {file} (it has: {string.Join(", ", existing)})."),
+            "Set ContainerUser to " + (existing.Count == 0 ? "" : "one of those names, or to ") +
+            "a numeric uid[:gid] (e.g. 65532), which needs no entry.");
+    }
 
     public static DistrolessException InvalidImageReference(string reference, string property, string reason) => E(
         DiagnosticCodes.InvalidImageReference,
@@ -101,6 +136,12 @@ public static partial class Errors
         DiagnosticCodes.LockFileOutOfDate,
         $"the lock file \"{path}\" does not match this build: {change}.",
         "Run the publish once with -p:DistrolessUpdateLock=true (or without -p:DistrolessLocked=true) and commit the updated lock file.");
+
+    public static DistrolessException NoArchiveAtMirror(string mirror, string inRelease, string package) => E(
+        DiagnosticCodes.ArchiveUnreachable,
+        $"the mirror {mirror} has no Debian archive there: it answers 404 (not found) for the suite's {inRelease} as well as for {package}.",
+        "Point the mirror setting at the directory that holds dists/ and pool/ (e.g. http://<mirror>/debian): DistrolessDebianMirror, " +
+        "DistrolessDebianSecurityMirror, or DISTROLESS_DEBIAN_MIRROR / DISTROLESS_DEBIAN_SECURITY_MIRROR.");
 
     public static DistrolessException LockedPackageGone(string package, string version, string url) => E(
         DiagnosticCodes.LockedPackageGone,
@@ -182,6 +223,18 @@ public static partial class Errors
         $"the registry {registry} reports {what} with digest {actual}, but {expected} was sent or asked for.",
         "The registry or a proxy altered the content; retry, or report it to the registry's operator.");
 
+    /// <summary>DSTL5005 for a manifest fetched (by tag, say) whose bytes do not hash to the digest the registry sent with them.</summary>
+    public static DistrolessException FetchedManifestDigestMismatch(string registry, string reference, string sent, string actual) => E(
+        DiagnosticCodes.RegistryDigestMismatch,
+        $"the registry {registry} sent the manifest {reference} as {sent} (Docker-Content-Digest), but its content hashes to {actual}.",
+        "The manifest was altered in the registry's storage or on the way; do not use it. Tell the registry's operator, or pin the image by a digest you trust (repository@sha256:…).");
+
+    /// <summary>DSTL5005 from the registry's side: it hashed what it received and the digest did not match.</summary>
+    public static DistrolessException RegistryDigestInvalid(string registry, string operation, string answer) => E(
+        DiagnosticCodes.RegistryDigestMismatch,
+        $"the registry {registry} refused {operation}: what it received does not match the digest it was sent under ({answer}).",
+        "Something between you and the registry altered the upload (a proxy, a broken network card); retry, or push through another network.");
+
     public static DistrolessException BaseImageNotFound(string reference, string detail) => E(
         DiagnosticCodes.BaseImageNotFound,
         $"the base image {reference} was not found ({detail}).",
@@ -202,8 +255,34 @@ public static partial class Errors
         $"the base image {reference} has no {platform} image (it has: {available}).",
         "Choose a base image built for the platform, or publish for one of the platforms it has.");
 
-    public static DistrolessException CacheCorrupt(string path, string detail) => E(
+    public static DistrolessException CacheCorrupt(string path, string detail, Exception? inner = null) => E(
         DiagnosticCodes.CacheCorrupt,
         $"the cache entry \"{path}\" is damaged ({detail}).",
-        "Delete it (or the whole DISTROLESS_CACHE directory); it is rebuilt on the next publish.");
+        "It was removed; publish again to rebuild it. If it happens again, the disk may be failing: check it, or move the cache (DISTROLESS_CACHE).", inner);
+
+    /// <summary>"the Distroless cache, /root/of/it", or only what it is when the path is the place itself.</summary>
+    private static string Where(string path, FileLocation location) => path == location.Root ? location.What : $"{location.What}, {location.Root}";
+
+    public static DistrolessException DiskFull(string path, FileLocation location, string reason, Exception? inner = null) => E(
+        DiagnosticCodes.DiskFull,
+        $"the disk is full: \"{path}\" ({Where(path, location)}) cannot be written ({reason}).",
+        "Free space on that file system" + (location.Setting is { } setting ? $", or point {setting} at one with room" : "") +
+        (location.SpaceHint is { } hint ? "; " + hint : "") +
+        ". What this build had written part-way was removed.", inner);
+
+    public static DistrolessException PermissionDenied(string path, FileLocation location, Exception? inner = null) => E(
+        DiagnosticCodes.PermissionDenied,
+        $"permission denied: \"{path}\" ({Where(path, location)}) cannot be written or read by the user running the build.",
+        $"Give that user write access to {location.Root}" + (location.Setting is { } setting ? $", or point {setting} at a directory it owns." : "."), inner);
+
+    public static DistrolessException ReadOnlyFileSystem(string path, FileLocation location, Exception? inner = null) => E(
+        DiagnosticCodes.ReadOnlyFileSystem,
+        $"\"{path}\" ({Where(path, location)}) is on a read-only file system.",
+        location.Setting is { } setting ? $"Point {setting} at a writable location." : "Build where that path is writable.", inner);
+
+    public static DistrolessException FileSystemError(string path, FileLocation location, string reason, Exception? inner = null) => E(
+        DiagnosticCodes.FileSystemError,
+        $"cannot use \"{path}\" ({Where(path, location)}): {reason}.",
+        "Check that path: a file may stand where a directory belongs (or the reverse), something else may have removed it, or the disk may be failing" +
+        (location.Setting is { } setting ? $"; {setting} chooses where {location.What} is." : "."), inner);
 }

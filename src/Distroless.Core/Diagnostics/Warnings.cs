@@ -24,4 +24,9 @@ public static class Warnings
         DiagnosticCodes.ContentsIndexUnavailable,
         $"cannot look up which Debian packages ship {sonames}: the Release of {suite} lists no Contents-{architecture} index.",
         "Use a mirror that carries the Contents indexes (every official Debian mirror does), or add the packages with DistrolessPackage.");
+
+    public static Diagnostic CacheRepaired(string path, string detail) => new(
+        DiagnosticCodes.CacheRepaired,
+        $"the cache entry \"{path}\" was damaged ({detail}); it was caught before it reached the output, removed and rebuilt, and the build went on.",
+        "Nothing to do for this build. If it happens again, the disk under the cache may be failing: check it, or move the cache (DISTROLESS_CACHE).");
 }

@@ -66,8 +66,9 @@ public sealed class HttpFetcher
                 reason = e.Message;
                 error = e;
             }
-            catch (IOException e)
+            catch (IOException e) when (!FileSystemErrors.IsFileSystemError(e))
             {
+                // The network's; a full disk under the consumer (the cache) is no reason to download again.
                 reason = e.Message;
                 error = e;
             }

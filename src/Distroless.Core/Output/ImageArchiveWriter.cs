@@ -13,8 +13,10 @@ namespace Distroless.Output;
 /// <c>manifest.json</c> pointing at the same blobs (what <c>docker save</c> writes since Docker
 /// 25), so <c>podman load</c>, <c>docker load</c> and <c>skopeo … oci-archive:</c> all accept it.
 /// Entries are sorted, root-owned, mtime 0. The archive is written under a temporary name
-/// beside the target and renamed into place only when complete; layer blobs are re-hashed
-/// while copied from the cache, so a damaged cache entry cannot reach the output.
+/// beside the target and renamed into place only when complete (temporary files a killed
+/// writer left there are removed first); layer blobs are checked against their digests while
+/// copied from the cache (<see cref="CachedBlobReader"/>), so a damaged cache entry cannot
+/// reach the output: it is evicted and reported as DSTL4002, for the build to rebuild it.
 /// </summary>
 public static class ImageArchiveWriter
 {
@@ -40,37 +42,28 @@ public static class ImageArchiveWriter
         IReadOnlyList<Registry.Attachment>? attachments = null)
     {
         var fullPath = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(fullPath)!;
-        string temp;
+        // Attributed to the cache first: the archive an engine loads is written there.
+        FileLocation[] locations = [FileLocation.Cache(cache.Root), FileLocation.ImageOutput(fullPath)];
         try
         {
-            Directory.CreateDirectory(directory);
-            temp = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Path.GetRandomFileName()}.tmp");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw Errors.OutputNotWritable(fullPath, e.Message, e);
-        }
-
-        try
-        {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var tar = new ReproducibleTarWriter(file))
+            Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+            // What earlier writers of this archive left when they were killed.
+            AtomicFile.RemoveStale(fullPath);
+            AtomicFile.Write(fullPath, file =>
             {
+                using var tar = new ReproducibleTarWriter(file, leaveOpen: true);
                 WriteEntries(tar, images, index, references, cache, attachments ?? []);
-            }
-
-            File.Move(temp, fullPath, overwrite: true);
+            });
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (CorruptCacheEntryException corrupt)
         {
-            TryDelete(temp);
-            throw Errors.OutputNotWritable(fullPath, e.Message, e);
+            throw Errors.CacheCorrupt(corrupt.Path, corrupt.Detail, corrupt);
         }
-        catch
+        catch (Exception e) when (FileSystemErrors.Classify(e, locations) is { } classified)
         {
-            TryDelete(temp);
-            throw;
+            throw classified.Code == DiagnosticCodes.FileSystemError && !FileLocation.Cache(cache.Root).Covers(fullPath)
+                ? Errors.OutputNotWritable(fullPath, Errors.Reason(e.Message), e)
+                : classified;
         }
     }
 
@@ -163,30 +156,8 @@ public static class ImageArchiveWriter
 
     private static void WriteCachedBlob(ReproducibleTarWriter tar, string name, Descriptor descriptor, BlobCache cache)
     {
-        var path = cache.BlobPath(descriptor.Digest);
-        if (!File.Exists(path) || new FileInfo(path).Length != descriptor.Size)
-        {
-            cache.Evict(descriptor.Digest);
-            throw Errors.CacheCorrupt(path, File.Exists(path) ? "wrong size" : "missing");
-        }
-
-        using var hashing = new HashingReadStream(File.OpenRead(path));
-        tar.WriteEntry(TarHeader.File(name, 0x1a4, descriptor.Size, 0), hashing);
-        if (hashing.GetDigest() != descriptor.Digest)
-        {
-            cache.Evict(descriptor.Digest);
-            throw Errors.CacheCorrupt(path, $"its content hashes to {hashing.GetDigest()}");
-        }
+        using var blob = cache.Reader(descriptor).Open();
+        tar.WriteEntry(TarHeader.File(name, 0x1a4, descriptor.Size, 0), blob);
     }
 
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Distroless.Building;
+using Distroless.IO;
 using Distroless.Oci;
 
 namespace Distroless.Output;
@@ -32,9 +33,8 @@ public static class SbomFiles
 
     private static string Write(string path, byte[] content)
     {
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, content);
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.RemoveStale(path);
+        AtomicFile.Write(path, content);
         return path;
     }
 }

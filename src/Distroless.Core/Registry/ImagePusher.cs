@@ -192,7 +192,7 @@ public sealed class ImagePusher
     {
         var counts = new BlobCounts();
         using var slots = new SemaphoreSlim(Math.Max(1, _options.Parallelism));
-        await Task.WhenAll(blobs.OrderByDescending(b => b.Descriptor.Size).Select(async blob =>
+        var uploads = Task.WhenAll(blobs.OrderByDescending(b => b.Descriptor.Size).Select(async blob =>
         {
             await slots.WaitAsync(ct).ConfigureAwait(false);
             try
@@ -217,7 +217,17 @@ public sealed class ImagePusher
             {
                 slots.Release();
             }
-        })).ConfigureAwait(false);
+        }));
+        try
+        {
+            await uploads.ConfigureAwait(false);
+        }
+        catch when (uploads.Exception!.InnerExceptions.Where(e => CorruptCacheEntryException.Find(e) is not null).ToList() is { Count: > 1 } damaged)
+        {
+            // Each damaged cache entry the parallel uploads found (and evicted), so the build repairs and reports them all.
+            throw new AggregateException(damaged);
+        }
+
         return counts;
     }
 

@@ -47,7 +47,7 @@ public sealed class RegistryImagePuller
 
         using var manifest = JsonDocument.Parse(content);
         var configDescriptor = Descriptor(manifest.RootElement.GetProperty("config"));
-        var configBytes = await File.ReadAllBytesAsync(await BlobAsync(client, configDescriptor, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var configBytes = await File.ReadAllBytesAsync(await BlobAsync(client, configDescriptor, ct, reading: true).ConfigureAwait(false), ct).ConfigureAwait(false);
         var config = ImageConfigReader.Read(configBytes);
         if (config.Platform.Os != platform.Os || config.Platform.Architecture != platform.Architecture
             || (platform.Variant is not null && config.Platform.Variant is { } variant && variant != platform.Variant))
@@ -118,7 +118,7 @@ public sealed class RegistryImagePuller
     private async Task<Output.BuiltImage> ImageAsync(Lazy<RepositoryClient> client, ImageReference reference, byte[] manifestJson, CancellationToken ct)
     {
         var manifest = ManifestReader.ReadManifest(manifestJson);
-        var configJson = await File.ReadAllBytesAsync(await BlobAsync(client, manifest.Config, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        var configJson = await File.ReadAllBytesAsync(await BlobAsync(client, manifest.Config, ct, reading: true).ConfigureAwait(false), ct).ConfigureAwait(false);
         var config = ImageConfigReader.Read(configJson);
         if (config.DiffIds.Length != manifest.Layers.Length)
         {
@@ -142,9 +142,9 @@ public sealed class RegistryImagePuller
     private async Task<(byte[] Content, Digest Digest)> ManifestAsync(Lazy<RepositoryClient> client, ImageReference image,
         string reference, Digest? expected, CancellationToken ct)
     {
-        if (expected is { } pinned && _cache.Contains(pinned))
+        if (expected is { } pinned && _cache.VerifiedPath(pinned) is { } cached)
         {
-            return (await File.ReadAllBytesAsync(_cache.BlobPath(pinned), ct).ConfigureAwait(false), pinned);
+            return (await File.ReadAllBytesAsync(cached, ct).ConfigureAwait(false), pinned);
         }
 
         var fetched = await client.Value.GetManifestAsync(reference, ct).ConfigureAwait(false)
@@ -159,9 +159,11 @@ public sealed class RegistryImagePuller
         return (fetched.Content, fetched.Digest);
     }
 
-    private async Task<string> BlobAsync(Lazy<RepositoryClient> client, Descriptor blob, CancellationToken ct)
+    /// <summary>The blob's path in the cache, fetched (and verified) when missing; a cached one is verified when <paramref name="reading"/> it here.</summary>
+    private async Task<string> BlobAsync(Lazy<RepositoryClient> client, Descriptor blob, CancellationToken ct, bool reading = false)
     {
-        if (_cache.Contains(blob.Digest))
+        // A config is read now, so it is checked now; layers are checked when they are written out.
+        if (reading ? _cache.VerifiedPath(blob.Digest, blob.Size) is not null : _cache.Contains(blob.Digest))
         {
             return _cache.BlobPath(blob.Digest);
         }

@@ -268,8 +268,14 @@ public sealed class RegistryTransport : IDisposable
         return retryAfter?.Date is { } date ? date - _options.Time.GetUtcNow() : null;
     }
 
-    private static bool IsConnectionFailure(Exception e, CancellationToken ct)
-        => e is HttpRequestException or IOException || (e is TaskCanceledException && !ct.IsCancellationRequested);
+    /// <summary>
+    /// A failure worth another attempt: a broken or refused connection, a timeout. Not a damaged
+    /// cache entry or a local file's failure surfacing through a request body (an HTTP client
+    /// wraps what the body's stream throws): sending again cannot fix those.
+    /// </summary>
+    internal static bool IsConnectionFailure(Exception e, CancellationToken ct)
+        => (e is HttpRequestException or IOException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+            && Caching.CorruptCacheEntryException.Find(e) is null && !FileSystemErrors.IsFileSystemError(e);
 
     private static string Describe(Exception e) => e switch
     {

@@ -143,7 +143,7 @@ public sealed class RepositoryClient
         {
             response = await _transport.SendAsync(create, PushScope, operation, retry: false, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException or IOException || (e is TaskCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (RegistryTransport.IsConnectionFailure(e, ct))
         {
             LastFailure = e.Message;
             return null;
@@ -262,7 +262,16 @@ public sealed class RepositoryClient
 
         var content = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         var mediaType = response.Content.Headers.ContentType?.MediaType ?? MediaTypes.ImageManifest;
-        return (content, mediaType, Digest.Compute(content));
+        var digest = Digest.Compute(content);
+        // By tag nothing else vouches for the bytes: the registry's own digest for them must agree.
+        if (response.Headers.TryGetValues("Docker-Content-Digest", out var values)
+            && Digest.TryParse(values.First(), out var sent) && sent != digest)
+        {
+            var named = Repository + (Digest.TryParse(reference, out _) ? "@" : ":") + reference;
+            throw Errors.FetchedManifestDigestMismatch(Registry, named, sent.ToString(), digest.ToString());
+        }
+
+        return (content, mediaType, digest);
     }
 
     /// <summary>
@@ -343,7 +352,9 @@ public sealed class RepositoryClient
 
         return response.StatusCode is HttpStatusCode.Forbidden
             ? Errors.RegistryAuthenticationFailed(Registry, $"{operation} was denied ({detail})")
-            : Errors.RegistryRejected(Registry, operation, detail);
+            : detail.Contains("DIGEST_INVALID", StringComparison.Ordinal)
+                ? Errors.RegistryDigestInvalid(Registry, operation, detail)
+                : Errors.RegistryRejected(Registry, operation, detail);
     }
 
     /// <summary>A read-only view of the next <c>length</c> bytes of a stream.</summary>

@@ -86,7 +86,10 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Report(new Diagnostic(DiagnosticCodes.InternalError, $"unexpected error: {e}", "Please report this as a bug."));
+            // A file the task itself writes (the plan, the build record) on a full or read-only disk is no bug.
+            FileLocation[] intermediate = string.IsNullOrEmpty(PlanFile) ? [] : [FileLocation.Intermediate(Path.GetDirectoryName(Path.GetFullPath(PlanFile))!)];
+            Report(FileSystemErrors.Classify(e, intermediate)?.Diagnostic
+                ?? new Diagnostic(DiagnosticCodes.InternalError, $"unexpected error: {e}", "Please report this as a bug."));
             return false;
         }
     }
@@ -153,6 +156,11 @@ public sealed partial class BuildDistrolessImage : Task, ICancelableTask
         if (result.Signed is { } signed)
         {
             places.Add($"signed with the {signed}");
+        }
+
+        if (result.RepairedCacheEntries.Length > 0)
+        {
+            places.Add($"repaired {result.RepairedCacheEntries.Length} damaged cache entr{(result.RepairedCacheEntries.Length == 1 ? "y" : "ies")} (DSTL4010)");
         }
 
         return $"{image} {string.Join("; ", places)}";

@@ -102,6 +102,12 @@ public sealed class RebaseDistrolessImage : Task, ICancelableTask
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            if (FileSystemErrors.Classify(e, []) is { } classified)
+            {
+                Log.LogError(null, classified.Code, classified.Code, ProjectFile, 0, 0, 0, 0, $"{classified.Diagnostic.Message} {classified.Diagnostic.Fix}");
+                return false;
+            }
+
             Log.LogError(null, DiagnosticCodes.InternalError, DiagnosticCodes.InternalError, ProjectFile, 0, 0, 0, 0, $"unexpected error: {e}");
             return false;
         }

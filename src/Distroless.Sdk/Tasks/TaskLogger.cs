@@ -1,3 +1,4 @@
+using Distroless.Diagnostics;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 using Microsoft.Extensions.Logging;
@@ -8,7 +9,8 @@ namespace Distroless.Sdk.Tasks;
 /// <summary>
 /// Routes the core's Microsoft.Extensions.Logging output into the MSBuild log: Information
 /// as normal-importance messages (shown at -v:n), Debug and Trace at low importance
-/// (-v:d), warnings and errors as MSBuild warnings and errors.
+/// (-v:d), warnings and errors as MSBuild warnings and errors (with their DSTL code when the
+/// event id carries one, see <see cref="DiagnosticLogging"/>).
 /// </summary>
 internal sealed class TaskLogger(TaskLoggingHelper log) : ILogger
 {
@@ -24,9 +26,10 @@ internal sealed class TaskLogger(TaskLoggingHelper log) : ILogger
             case LogLevel.Critical or LogLevel.Error:
                 log.LogError(message);
                 break;
-            case LogLevel.Warning when Distroless.Diagnostics.DiagnosticLog.CodeOf(eventId) is { } code:
-                // A coded warning: MSBuild prints "warning DSTLnnnn:", and /warnaserror:DSTLnnnn and NoWarn work on it.
-                log.LogWarning(null, code, code, null, 0, 0, 0, 0, formatter(state, exception));
+            case LogLevel.Warning when DiagnosticLogging.CodeOf(eventId) is { } code:
+                // A coded diagnostic: MSBuild shows "warning DSTLnnnn: …", as for the task's own.
+                log.LogWarning(subcategory: null, warningCode: code, helpKeyword: code, helpLink: null, file: null,
+                    lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: formatter(state, exception));
                 break;
             case LogLevel.Warning:
                 log.LogWarning(message);

@@ -103,6 +103,8 @@ public sealed class ContainerizerBadInputTests
         yield return PlanCase("a working directory with an empty segment", InvalidProperty,
             p => p with { Container = p.Container with { WorkingDirectory = "/a//b" } });
         yield return PlanCase("a user with a space", InvalidProperty, p => p with { Container = p.Container with { User = "app user" } });
+        yield return PlanCase("a user the generated base does not have", UnknownContainerUser, p => p with { Container = p.Container with { User = "nosuchuser" } });
+        yield return PlanCase("a group the generated base does not have", UnknownContainerUser, p => p with { Container = p.Container with { User = "nonroot:wheel" } });
         yield return PlanCase("a negative SOURCE_DATE_EPOCH", InvalidProperty, p => p with { SourceDateEpoch = -1 });
         yield return PlanCase("a published file that is gone", PublishOutputMissing,
             p => p with { App = p.App with { Files = p.App.Files.Add(new PublishedFile(p.App.Files[0].SourcePath + ".gone", "gone.dll")) } });

@@ -98,6 +98,26 @@ public sealed class ProjectPlanMapperTests
     public void An_assembly_name_becomes_an_image_name_as_the_sdk_derives_it(string assemblyName, string repository)
         => Assert.That(Map(Project("/p/") with { AssemblyName = assemblyName }).Repository, Is.EqualTo(repository));
 
+    [TestCase("My..App", "my..app", "my-app")]
+    [TestCase("A._B", "a._b", "a-b")]
+    [TestCase("...", "", "shop/api")]
+    public void An_assembly_name_that_makes_no_valid_image_name_says_where_the_name_came_from(string assemblyName, string derived, string suggestion)
+    {
+        var error = Assert.Throws<Distroless.Diagnostics.DistrolessException>(() => Map(Project("/p/") with { AssemblyName = assemblyName }))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Code, Is.EqualTo(Distroless.Diagnostics.DiagnosticCodes.InvalidProperty));
+            Assert.That(error.Diagnostic.Message, Is.EqualTo(
+                $"ContainerRepository is not set, so it is derived from AssemblyName \"{assemblyName}\" as \"{derived}\", which is not valid."));
+            Assert.That(error.Diagnostic.Fix, Does.StartWith("Set ContainerRepository to a valid image name").And.EndWith($"e.g. {suggestion}."));
+        });
+    }
+
+    [Test]
+    public void An_assembly_name_that_makes_no_image_name_is_fine_when_ContainerRepository_is_set()
+        => Assert.That(Map(Project("/p/") with { AssemblyName = "My..App", ContainerRepository = "shop/api" }).Repository, Is.EqualTo("shop/api"));
+
     [Test]
     public void ContainerImageTags_is_split_on_semicolons()
         => Assert.That(Map(Project("/p/") with { ContainerImageTags = " 1.0 ;latest;" }).Tags, Is.EqualTo(new[] { "1.0", "latest" }));

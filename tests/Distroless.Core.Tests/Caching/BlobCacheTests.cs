@@ -1,5 +1,6 @@
 using System.Text;
 using Distroless.Caching;
+using Distroless.Core.Tests.TestSupport;
 using Distroless.Diagnostics;
 using Distroless.Oci;
 using Distroless.Testing;
@@ -30,7 +31,7 @@ public sealed class BlobCacheTests
             Assert.That(path, Is.EqualTo(cache.BlobPath(ContentDigest)));
             Assert.That(File.ReadAllBytes(path), Is.EqualTo(Content));
             Assert.That(cache.Contains(ContentDigest), Is.True);
-            Assert.That(dir.Files(), Is.EqualTo(new[] { "blobs/sha256/" + ContentDigest.Hex }));
+            Assert.That(dir.CacheFiles(), Is.EqualTo(new[] { "blobs/sha256/" + ContentDigest.Hex }));
         });
     }
 
@@ -66,7 +67,7 @@ public sealed class BlobCacheTests
         {
             Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.PackageChecksumMismatch));
             Assert.That(cache.Contains(ContentDigest), Is.False);
-            Assert.That(dir.Files(), Is.Empty, "nothing in blobs/ or tmp/");
+            Assert.That(dir.CacheFiles(), Is.Empty, "nothing in blobs/ or tmp/");
         });
     }
 
@@ -85,7 +86,7 @@ public sealed class BlobCacheTests
         {
             Assert.That(paths.Distinct().ToArray(), Is.EqualTo(new[] { cache.BlobPath(digest) }));
             Assert.That(Digest.Compute(File.ReadAllBytes(cache.BlobPath(digest))), Is.EqualTo(digest));
-            Assert.That(dir.Files(), Is.EqualTo(new[] { "blobs/sha256/" + digest.Hex }));
+            Assert.That(dir.CacheFiles(), Is.EqualTo(new[] { "blobs/sha256/" + digest.Hex }));
         });
     }
 
@@ -101,7 +102,7 @@ public sealed class BlobCacheTests
             Assert.That(pending.Length, Is.EqualTo(Content.Length));
         }
 
-        Assert.That(dir.Files(), Is.Empty);
+        Assert.That(dir.CacheFiles(), Is.Empty);
     }
 
     [Test]
@@ -116,7 +117,7 @@ public sealed class BlobCacheTests
 
         Assert.That(pending.Digest, Is.EqualTo(ContentDigest));
         Assert.That(path, Is.EqualTo(cache.BlobPath(ContentDigest)));
-        Assert.That(dir.Files(), Is.EqualTo(new[] { "blobs/sha256/" + ContentDigest.Hex }));
+        Assert.That(dir.CacheFiles(), Is.EqualTo(new[] { "blobs/sha256/" + ContentDigest.Hex }));
     }
 
     [Test]
@@ -148,7 +149,7 @@ public sealed class BlobCacheTests
             Assert.That(read.Digest, Is.EqualTo(record.Digest));
             Assert.That(read.Size, Is.EqualTo(42));
             Assert.That(read.Tags, Is.EqualTo(new[] { "a", "b" }));
-            Assert.That(dir.Files(), Is.EqualTo(new[] { "records/samples/key-1.json" }));
+            Assert.That(dir.CacheFiles(), Is.EqualTo(new[] { "records/samples/key-1.json" }));
         });
     }
 

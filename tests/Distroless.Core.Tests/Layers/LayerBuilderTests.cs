@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using Distroless.Caching;
+using Distroless.Core.Tests.TestSupport;
 using Distroless.Layers;
 using Distroless.Oci;
 using Distroless.Testing;
@@ -103,7 +104,7 @@ public sealed class LayerBuilderTests
             Assert.That(layer.DiffId, Is.EqualTo(Digest.Compute(tar)));
             Assert.That(layer.UncompressedSize, Is.EqualTo(tar.Length));
             Assert.That(layer.CreatedBy, Is.EqualTo("created by test"));
-            Assert.That(dir.Files(), Is.EqualTo(new[] { "blobs/sha256/" + layer.Digest.Hex, $"records/layer-libraries/{layer.DiffId.Hex}-v1.json" }),
+            Assert.That(dir.CacheFiles(), Is.EqualTo(new[] { "blobs/sha256/" + layer.Digest.Hex, $"records/layer-libraries/{layer.DiffId.Hex}-v1.json" }),
                 "nothing but the blob and what the loader will find in it is left");
         });
     }
@@ -144,6 +145,6 @@ public sealed class LayerBuilderTests
             layer.AddFile("a", 0x1a4, 0, [1, 2, 3]);
             layer.AddFile("../escape", 0x1a4, 0, [1]);
         }), Throws.TypeOf<ArgumentException>());
-        Assert.That(dir.Files(), Is.Empty);
+        Assert.That(dir.CacheFiles(), Is.Empty);
     }
 }

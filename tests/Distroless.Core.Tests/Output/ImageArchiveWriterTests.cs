@@ -173,6 +173,9 @@ public sealed class ImageArchiveWriterTests
         {
             Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.CacheCorrupt));
             Assert.That(error.Message, Does.Contain(layer.Digest.Hex));
+            // What is wrong with it, not "missing" (it was there until evicted).
+            Assert.That(error.Message, Does.Contain(wrongSize ? $"(truncated: {bytes.Length - 1} of {bytes.Length} bytes)" : "(its content hashes to sha256:"));
+            Assert.That(error.Message, Does.Not.Contain(".."));
             Assert.That(fixture.Cache.Contains(layer.Digest), Is.False, "evicted");
             Assert.That(fixture.Cache.Contains(fixture.Image.Layers[0].Digest), Is.True, "the good blob stays");
             Assert.That(Directory.GetFileSystemEntries(fixture.Dir.Combine("out")), Is.Empty, "no archive, no temporary file");
@@ -185,8 +188,33 @@ public sealed class ImageArchiveWriterTests
         using var fixture = new Fixture();
         File.Delete(fixture.Cache.BlobPath(fixture.Image.Layers[0].Digest));
 
-        Assert.That(() => fixture.Write(),
-            Throws.TypeOf<DistrolessException>().With.Property(nameof(DistrolessException.Code)).EqualTo(DiagnosticCodes.CacheCorrupt));
+        Assert.That(() => fixture.Write(), Throws.TypeOf<DistrolessException>()
+            .With.Property(nameof(DistrolessException.Code)).EqualTo(DiagnosticCodes.CacheCorrupt)
+            .And.Message.Contains("(missing)"));
+    }
+
+    [Test]
+    public void Temporary_files_a_killed_writer_left_beside_the_archive_go_and_a_running_writers_stay()
+    {
+        using var fixture = new Fixture();
+        Directory.CreateDirectory(fixture.Dir.Combine("out"));
+        var killed = fixture.Dir.Combine("out", ".image.tar.k1lled.tmp");
+        var older = fixture.Dir.Combine("out", "image.tar.tmp");
+        var running = fixture.Dir.Combine("out", ".image.tar.running.tmp");
+        var unrelated = fixture.Dir.Combine("out", ".other.tar.k1lled.tmp");
+        foreach (var path in new[] { killed, older, running, unrelated })
+        {
+            File.WriteAllText(path, "part of an archive");
+        }
+
+        // A writer still at work holds its temporary file locked.
+        using (new FileStream(running, FileMode.Open, FileAccess.Write, FileShare.None))
+        {
+            fixture.Write();
+        }
+
+        Assert.That(Directory.GetFiles(fixture.Dir.Combine("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal),
+            Is.EqualTo(new[] { ".image.tar.running.tmp", ".other.tar.k1lled.tmp", "image.tar" }));
     }
 
     [Test]
@@ -223,7 +251,7 @@ public sealed class ImageArchiveWriterTests
 
     [Test]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public void A_read_only_output_directory_is_DSTL4001()
+    public void A_read_only_output_directory_is_DSTL4007()
     {
         if (Environment.UserName == "root" || OperatingSystem.IsWindows())
         {
@@ -236,7 +264,7 @@ public sealed class ImageArchiveWriterTests
         try
         {
             Assert.That(() => fixture.Write(),
-                Throws.TypeOf<DistrolessException>().With.Property(nameof(DistrolessException.Code)).EqualTo(DiagnosticCodes.OutputNotWritable));
+                Throws.TypeOf<DistrolessException>().With.Property(nameof(DistrolessException.Code)).EqualTo(DiagnosticCodes.PermissionDenied));
         }
         finally
         {

@@ -204,7 +204,7 @@ public sealed class ImagePusherTests
     }
 
     [Test]
-    public void A_blob_whose_bytes_do_not_match_its_digest_is_rejected_with_DSTL5004()
+    public void A_blob_the_registry_finds_not_matching_its_digest_is_DSTL5005()
     {
         using var setup = new PushSetup();
         var good = Bytes(500, 9);
@@ -213,8 +213,9 @@ public sealed class ImagePusherTests
 
         var error = Fails(() => setup.PushAsync(image, "shop/api", "1.0"));
 
-        Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryRejected));
-        Assert.That(error.Message, Does.Contain("DIGEST_INVALID"));
+        // The registry's DIGEST_INVALID: the content was altered, not the name or the permissions wrong (DSTL5004's fix).
+        Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryDigestMismatch));
+        Assert.That(error.Message, Does.Contain("DIGEST_INVALID").And.Contain("does not match the digest"));
     }
 
     [TestCase(1)]

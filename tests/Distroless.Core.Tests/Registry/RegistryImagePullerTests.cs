@@ -163,6 +163,26 @@ public sealed class RegistryImagePullerTests
     }
 
     [Test]
+    public void A_manifest_under_a_tag_whose_bytes_do_not_match_the_registrys_digest_is_DSTL5005()
+    {
+        using var setup = new Setup();
+        // The registry resolves the tag to Amd64's digest (and says so in Docker-Content-Digest), but serves other bytes.
+        var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Amd64.Manifest).Replace("\"schemaVersion\":2", "\"schemaVersion\": 2", StringComparison.Ordinal));
+        Assert.That(tampered, Is.Not.EqualTo(Amd64.Manifest));
+        setup.Registry.AddManifest("base/app", Amd64.Digest, tampered, MediaTypes.ImageManifest, "1.0");
+
+        var error = Fails(() => setup.PullAsync("registry.test/base/app:1.0"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryDigestMismatch));
+            Assert.That(error.Diagnostic.Message, Is.EqualTo(
+                $"the registry registry.test sent the manifest base/app:1.0 as {Amd64.Digest} (Docker-Content-Digest), but its content hashes to {Digest.Compute(tampered)}."));
+            Assert.That(new BlobCache(setup.CacheDirectory).Contains(Digest.Compute(tampered)), Is.False, "nothing of it is cached");
+        });
+    }
+
+    [Test]
     public void A_platform_manifest_that_does_not_match_its_index_entry_is_DSTL5005()
     {
         using var setup = new Setup();

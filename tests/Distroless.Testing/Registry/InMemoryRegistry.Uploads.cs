@@ -104,7 +104,7 @@ public sealed partial class InMemoryRegistry
         lock (_lock)
         {
             _uploads.Remove(upload.Id);
-            if (Digest.Compute(content) != digest)
+            if (!TrustsDigests && Digest.Compute(content) != digest)
             {
                 return Error(HttpStatusCode.BadRequest, "DIGEST_INVALID", $"the {content.Length} bytes received do not have the digest {digest}");
             }

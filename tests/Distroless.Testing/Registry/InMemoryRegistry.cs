@@ -104,6 +104,12 @@ public sealed partial class InMemoryRegistry : HttpMessageHandler
     /// <summary>A pause inside every upload request (POST, PATCH, PUT), so parallel uploads overlap measurably.</summary>
     public TimeSpan UploadLatency { get; set; }
 
+    /// <summary>
+    /// Store what an upload's PUT completes under the digest it names, without hashing it: a
+    /// registry that does not check digests (and would keep whatever a client sends).
+    /// </summary>
+    public bool TrustsDigests { get; set; }
+
     /// <summary>When set, manifest PUTs are answered with this Docker-Content-Digest (a lying registry or proxy).</summary>
     public Digest? ManifestDigestOverride { get; set; }
 
