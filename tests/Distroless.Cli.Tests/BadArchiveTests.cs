@@ -56,7 +56,7 @@ public sealed class BadArchiveTests
             "base", "--archive", temp.Combine("base.tar"));
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
-        Assert.That(result.Error, Does.StartWith("error DSTL1004: DistrolessDebianMirror has the invalid value \"mirror.example/debian\""));
+        Assert.That(result.Error, Does.StartWith("error DSTL1004: --mirror has the invalid value \"mirror.example/debian\""));
     }
 
     private sealed class NoArchive : HttpMessageHandler

@@ -170,7 +170,7 @@ public sealed class PipelineTests
         var result = await Cli.In(temp, _archive).RunAsync("lock", "--plan", plan);
 
         Assert.That(result.ExitCode, Is.EqualTo(ExitCodes.Failed), result.ToString());
-        Assert.That(result.Error, Does.StartWith("error DSTL1004: DistrolessLockFile"));
+        Assert.That(result.Error, Does.StartWith("error DSTL1004: --lock has the invalid value"));
     }
 
     [Test]

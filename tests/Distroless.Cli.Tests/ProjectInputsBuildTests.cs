@@ -28,14 +28,14 @@ public sealed class ProjectInputsBuildTests
             AssemblyName = FakePublishOutput.AppHost,
             RuntimeIdentifier = "linux-x64",
             SelfContained = true,
-            PublishedFiles = [.. files.Select(f => new ProjectItem(f.SourcePath, ("RelativePath", f.RelativePath), ("FullPath", f.SourcePath)))],
+            PublishedFiles = [.. files.Select(f => new ProjectItem(f.SourcePath, ("RelativePath", f.RelativePath), ("SourcePath", f.SourcePath)))],
             ContainerRepository = "shop/api",
             ContainerImageTags = "1.0;latest",
-            ContainerLabels = [new ProjectItem("note", ("Value", "two\nlines; 100%"))],
-            DebianMirror = FakeBookworm.MainRoot.AbsoluteUri,
-            DebianSecurityMirror = FakeBookworm.SecurityRoot.AbsoluteUri,
+            ContainerLabel = [new ProjectItem("note", ("Value", "two\nlines; 100%"))],
+            DistrolessDebianMirror = FakeBookworm.MainRoot.AbsoluteUri,
+            DistrolessDebianSecurityMirror = FakeBookworm.SecurityRoot.AbsoluteUri,
             LockFile = temp.Combine("distroless.lock.json"),
-            CacheDirectory = temp.Combine("cache"),
+            DistrolessCacheDirectory = temp.Combine("cache"),
             SourceDateEpoch = "1750000000",
             DefaultArchiveDirectory = temp.Combine("out"),
             PlanFile = temp.Combine("obj", "distroless.plan.json"),
@@ -63,7 +63,7 @@ public sealed class ProjectInputsBuildTests
         using var temp = new TempDirectory();
         Directory.CreateDirectory(temp.Combine("keys"));
         var key = OpenSslKeys.Generate(temp.Combine("keys"), "ec", "vs-build-pw");
-        var inputs = Inputs(temp, i => i with { SigningKey = Path.GetRelativePath(temp.Path, key.PrivateKeyPath), Configuration = "Debug" });
+        var inputs = Inputs(temp, i => i with { DistrolessSigningKey = Path.GetRelativePath(temp.Path, key.PrivateKeyPath), Configuration = "Debug" });
         var inputsFile = Write(temp, inputs);
         var cli = Cli.In(temp, _archive);
         cli.Environment["DISTROLESS_SIGNING_KEY_PASSWORD"] = "vs-build-pw";
@@ -76,8 +76,44 @@ public sealed class ProjectInputsBuildTests
             Assert.That(run.ExitCode, Is.Zero, run.ToString());
             Assert.That(run.Out, Does.Contain("signed with the ECDSA P-256 key"));
             Assert.That(attached.Attachments, Has.Length.EqualTo(2), "a signature and a provenance");
-            Assert.That(File.ReadAllText(inputsFile), Does.Contain("P\tSigningKey\tkeys/").And.Not.Contain("vs-build-pw").And.Not.Contain("PRIVATE KEY"));
+            Assert.That(File.ReadAllText(inputsFile), Does.Contain("P\tDistrolessSigningKey\tkeys/").And.Not.Contain("vs-build-pw").And.Not.Contain("PRIVATE KEY"));
             Assert.That(File.ReadAllText(inputs.PlanFile!), Does.Contain(key.PrivateKeyPath).And.Not.Contain("vs-build-pw"));
+        });
+    }
+
+    [Test]
+    public async Task Rebase_of_the_project_inputs_rewrites_the_image_the_build_wrote_under_the_same_name()
+    {
+        using var temp = new TempDirectory();
+        var inputsFile = Write(temp, Inputs(temp, i =>
+        {
+            // The apphost under an awkward assembly name: upper case, '+', dots.
+            var apphost = Path.Combine(i.PublishDir, "My+Probe.Service");
+            File.Copy(Path.Combine(i.PublishDir, FakePublishOutput.AppHost), apphost);
+            return i with
+            {
+                AssemblyName = "My+Probe.Service",
+                ContainerRepository = null,
+                PublishedFiles = i.PublishedFiles.Add(new ProjectItem(apphost, ("RelativePath", "My+Probe.Service"), ("SourcePath", apphost))),
+            };
+        }));
+        var cli = Cli.In(temp, _archive);
+
+        var built = await cli.RunAsync("build", "--project-inputs", inputsFile, "--no-progress");
+        Assert.That(built.ExitCode, Is.Zero, built.ToString());
+        var archive = temp.Combine("out", "my-probe.service.tar");
+        var before = File.ReadAllBytes(archive);
+        var rebased = await cli.RunAsync("rebase", "--project-inputs", inputsFile, "--no-progress");
+        var mixed = await cli.RunAsync("rebase", "--project-inputs", inputsFile, "--archive", temp.Combine("elsewhere.tar"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(built.ExitCode, Is.Zero, built.ToString());
+            Assert.That(rebased.ExitCode, Is.Zero, rebased.ToString());
+            Assert.That(rebased.Out, Does.StartWith("my-probe.service:1.0, my-probe.service:latest (sha256:"));
+            Assert.That(File.ReadAllBytes(archive), Is.EqualTo(before), "the same base from the same archive and lock: the same image, in the same place");
+            Assert.That(mixed.ExitCode, Is.EqualTo(ExitCodes.Usage), mixed.ToString());
+            Assert.That(mixed.Error, Does.Contain("--project-inputs takes everything else from the project"));
         });
     }
 
@@ -170,7 +206,7 @@ public sealed class ProjectInputsBuildTests
         var run = await Cli.In(temp).RunAsync("build", "--project-inputs", path);
 
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Failed), run.ToString());
-        Assert.That(run.Error, Does.StartWith("distroless : error DSTL1004: the project inputs file").And.Contain("no parameter NoSuchParameter"));
+        Assert.That(run.Error, Does.StartWith("distroless : error DSTL1004: the project inputs file").And.Contain("no input NoSuchParameter"));
     }
 
     [TestCase("build --plan a.json --project-inputs b.tsv", "--project-inputs", TestName = "both --plan and --project-inputs")]

@@ -14,7 +14,7 @@ internal static class BaseCommand
         var suite = new Option<string>("--suite")
         {
             Description = "The Debian release.",
-            DefaultValueFactory = _ => "bookworm",
+            DefaultValueFactory = _ => DebianRelease.DefaultCodename,
         };
         suite.AcceptOnlyFromAmong([.. DebianRelease.Supported.Select(r => r.Codename)]);
         var rids = new Option<string[]>("--rid")
@@ -77,13 +77,13 @@ internal static class BaseCommand
                 RuntimeIdentifiers = [.. platforms],
                 Mirror = mirror,
                 SecurityMirror = security,
-                Flavor = result.GetValue(flavor)!,
-                ExtraPackages = [.. (result.GetValue(packages) ?? []).Select(CheckPackage)],
+                Flavor = result.GetValue(flavor) switch { "aot" => BaseImageFlavor.Aot, "runtime-invariant" => BaseImageFlavor.RuntimeInvariant, _ => BaseImageFlavor.Runtime },
+                ExtraPackages = [.. result.GetValue(packages) ?? []],
                 Slim = !result.GetValue(noSlim),
                 Debug = result.GetValue(debug),
                 SourceDateEpoch = session.SourceDateEpoch,
                 LockFile = result.GetValue(lockFile) is { } path ? Path.GetFullPath(path) : null,
-                LockMode = result.GetValue(updateLock) ? nameof(LockMode.Update) : nameof(LockMode.Auto),
+                LockMode = result.GetValue(updateLock) ? LockMode.Update : LockMode.Auto,
                 CacheDirectory = session.CacheDirectory,
                 Output = output.Target(result, "distroless/base"),
                 RegistrySettings = session.RegistrySettings(),
@@ -93,22 +93,5 @@ internal static class BaseCommand
             return ExitCodes.Success;
         });
         return command;
-    }
-
-    /// <summary>One package, optionally with a version constraint (what the core's plan validator accepts from DistrolessPackage).</summary>
-    private static string CheckPackage(string package)
-    {
-        try
-        {
-            if (PackageRelation.ParseList(package) is [{ Alternatives: [_] }])
-            {
-                return package;
-            }
-        }
-        catch (FormatException)
-        {
-        }
-
-        throw Errors.InvalidProperty("--package", package, "one package name with an optional version, e.g. libgssapi-krb5-2 or \"libfoo1 (>= 1.2)\"");
     }
 }

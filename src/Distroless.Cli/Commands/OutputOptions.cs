@@ -34,8 +34,12 @@ internal sealed class OutputOptions
 
     public IEnumerable<Option> All => [Archive, Registry, Repository, Tags];
 
-    /// <summary>Adds the options and the rule that the image must go somewhere (and, for a registry, under a name).</summary>
-    public void AddTo(Command command, bool repositoryRequiredForRegistry)
+    /// <summary>
+    /// Adds the options and the rule that the image must go somewhere (and, for a registry, under
+    /// a name), unless <paramref name="elsewhere"/> (another option that says where, such as
+    /// --project-inputs) was given.
+    /// </summary>
+    public void AddTo(Command command, bool repositoryRequiredForRegistry, Option? elsewhere = null)
     {
         foreach (var option in All)
         {
@@ -45,6 +49,11 @@ internal sealed class OutputOptions
         command.Validators.Add(result =>
         {
             var registry = result.GetValue(Registry);
+            if (elsewhere is not null && result.GetResult(elsewhere) is not null)
+            {
+                return;
+            }
+
             if (result.GetValue(Archive) is null && registry is null)
             {
                 result.AddError("Say where the image goes: --archive <path>, --registry <host> --repository <name>, or both.");

@@ -15,13 +15,9 @@ namespace Distroless.Cli.Commands;
 /// </remarks>
 internal static class ProjectInputsBuild
 {
-    public static async Task<int> RunAsync(CommandSession session, string inputsPath, string? resultFile, CancellationToken ct)
-    {
-        var origin = "distroless";
-        try
+    public static Task<int> RunAsync(CommandSession session, string inputsPath, string? resultFile, CancellationToken ct)
+        => RunAsync(session, inputsPath, async (inputs, origin) =>
         {
-            var inputs = ProjectInputsFile.Read(inputsPath);
-            origin = string.IsNullOrEmpty(inputs.ProjectFile) ? origin : inputs.ProjectFile;
             foreach (var warning in ProjectBuild.IgnoredSettingWarnings(inputs))
             {
                 session.Sink.WriteLine(Canonical(origin, "warning", warning));
@@ -57,6 +53,29 @@ internal static class ProjectInputsBuild
             }
 
             return ExitCodes.Success;
+        });
+
+    /// <summary>
+    /// `distroless rebase --project-inputs`: DistrolessRebase for Visual Studio's MSBuild, mapped
+    /// from the same inputs file as the publish (<see cref="ProjectPlanMapper.MapRebase"/>).
+    /// </summary>
+    public static Task<int> RebaseAsync(CommandSession session, string inputsPath, CancellationToken ct)
+        => RunAsync(session, inputsPath, async (inputs, _) =>
+        {
+            var plan = ProjectPlanMapper.MapRebase(inputs, session.Host.Environment);
+            ResultSummary.Write(session.Out, await session.Containerizer().RebaseAsync(plan, ct).ConfigureAwait(false));
+            return ExitCodes.Success;
+        });
+
+    /// <summary>Reads the inputs file and runs <paramref name="step"/>; a problem is printed in MSBuild's form, against the project.</summary>
+    private static async Task<int> RunAsync(CommandSession session, string inputsPath, Func<ProjectInputs, string, Task<int>> step)
+    {
+        var origin = "distroless";
+        try
+        {
+            var inputs = ProjectInputsFile.Read(inputsPath);
+            origin = string.IsNullOrEmpty(inputs.ProjectFile) ? origin : inputs.ProjectFile;
+            return await step(inputs, origin).ConfigureAwait(false);
         }
         catch (DistrolessException e)
         {
@@ -65,6 +84,7 @@ internal static class ProjectInputsBuild
         }
     }
 
+    // The project's MSBuild reads these lines: settings are spelled as its properties.
     private static string Canonical(string origin, string category, Diagnostic diagnostic)
-        => $"{origin} : {category} {diagnostic.Code}: {diagnostic.Message} {diagnostic.Fix}";
+        => $"{origin} : {category} {diagnostic.Code}: {SettingStyle.MSBuild.Render(diagnostic)}";
 }

@@ -11,9 +11,16 @@ internal static class RebaseCommand
 {
     public static Command Create(CliContext context)
     {
-        var source = new Argument<string>("image")
+        var source = new Argument<string?>("image")
         {
             Description = "An OCI image archive, or a registry reference, of an image Distroless.Sdk built.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var projectInputs = new Option<string?>("--project-inputs")
+        {
+            Description = "A distroless.inputs.tsv the Distroless.Sdk targets wrote: rebase the image the project publishes, " +
+                "named, locked and written as the publish does (DistrolessRebase through Visual Studio's MSBuild).",
+            HelpName = "file",
         };
         var lockFile = new Option<string?>("--lock")
         {
@@ -28,9 +35,21 @@ internal static class RebaseCommand
         command.Arguments.Add(source);
         command.Options.Add(lockFile);
         command.Options.Add(updateLock);
-        output.AddTo(command, repositoryRequiredForRegistry: false);
+        command.Options.Add(projectInputs);
+        output.AddTo(command, repositoryRequiredForRegistry: false, elsewhere: projectInputs);
         command.Validators.Add(result =>
         {
+            if ((result.GetResult(projectInputs) is null) == (result.GetValue(source) is null))
+            {
+                result.AddError("Pass the image to rebase, or --project-inputs <file> (and then nothing else: the project says the rest).");
+            }
+            else if (result.GetResult(projectInputs) is not null
+                && new Option[] { lockFile, updateLock }.Concat(output.All).Any(option => result.GetResult(option) is not null))
+            {
+                result.AddError("--project-inputs takes everything else from the project (DistrolessLockFile, DistrolessUpdateLock, ContainerArchiveOutputPath, " +
+                    "ContainerRegistry, ContainerRepository, ContainerImageTags): pass no other option with it.");
+            }
+
             if (result.GetValue(updateLock) && result.GetValue(lockFile) is null)
             {
                 result.AddError("--update-lock needs --lock <file>.");
@@ -43,6 +62,11 @@ internal static class RebaseCommand
             """;
         context.SetAction(command, async (session, result, ct) =>
         {
+            if (result.GetValue(projectInputs) is { } inputsFile)
+            {
+                return await ProjectInputsBuild.RebaseAsync(session, Path.GetFullPath(inputsFile), ct).ConfigureAwait(false);
+            }
+
             var text = ImageSource.Resolve(result.GetValue(source)!);
             var isArchive = File.Exists(text);
             var peek = isArchive ? ArchiveListing.Read(text) : null;
@@ -53,14 +77,14 @@ internal static class RebaseCommand
                 throw new UsageException("--registry needs --repository <name>: the archive does not name its image.");
             }
 
-            var (mirror, security) = session.Mirrors(peek?.BaseRecipes().FirstOrDefault()?.Suite ?? "bookworm");
+            var (mirror, security) = session.Mirrors(peek?.BaseRecipes().FirstOrDefault()?.Suite ?? DebianRelease.DefaultCodename);
             var plan = new RebasePlan
             {
                 Source = text,
                 Mirror = mirror,
                 SecurityMirror = security,
                 LockFile = result.GetValue(lockFile) is { } path ? Path.GetFullPath(path) : null,
-                LockMode = result.GetValue(updateLock) ? nameof(LockMode.Update) : nameof(LockMode.Auto),
+                LockMode = result.GetValue(updateLock) ? LockMode.Update : LockMode.Auto,
                 CacheDirectory = session.CacheDirectory,
                 Output = output.Target(result, name ?? "rebased"),
                 RegistrySettings = session.RegistrySettings(),

@@ -75,22 +75,9 @@ internal sealed class CommandSession : IDisposable
 
     public string? ExplicitSecurityMirror => _result.GetValue(_options.SecurityMirror);
 
-    /// <summary>The archive roots: --mirror/--security-mirror, else the environment, else the apt sources (DSTL1001 when none).</summary>
+    /// <summary>The archive roots: --mirror/--security-mirror, else the environment, else the apt sources (empty when none: the plan's validator says DSTL1001).</summary>
     public (string Mirror, string SecurityMirror) Mirrors(string suite)
-    {
-        var (mirror, security) = HostDefaults.ResolveMirrors(ExplicitMirror, ExplicitSecurityMirror, suite, Host.Environment, Host.AptDirectory);
-        if (mirror.Length == 0)
-        {
-            throw CliErrors.NoMirror("archive", "--mirror", HostDefaults.MirrorVariable);
-        }
-
-        if (security.Length == 0)
-        {
-            throw CliErrors.NoMirror("security", "--security-mirror", HostDefaults.SecurityMirrorVariable);
-        }
-
-        return (mirror, security);
-    }
+        => HostDefaults.ResolveMirrors(ExplicitMirror, ExplicitSecurityMirror, suite, Host.Environment, Host.AptDirectory);
 
     public RegistrySettings RegistrySettings(RegistrySettings? basis = null) => (basis ?? new RegistrySettings()) with
     {
@@ -111,7 +98,7 @@ internal sealed class CommandSession : IDisposable
     public void Report(Diagnostic diagnostic)
     {
         _progress?.Dispose();
-        Sink.WriteLine($"error {diagnostic.Code}: {diagnostic.Message} {diagnostic.Fix}");
+        Sink.WriteLine($"error {diagnostic.Code}: {CliSettings.Style.Render(diagnostic)}");
     }
 
     public void ReportInternal(Exception e)

@@ -24,7 +24,7 @@ internal sealed class CliLoggerProvider(ConsoleSink sink) : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var message = formatter(state, exception);
+            var message = CliSettings.Style.Render(formatter(state, exception));
             if (exception is not null && logLevel >= LogLevel.Warning)
             {
                 message += $" ({exception.Message})";

@@ -105,13 +105,13 @@ public sealed class BaseComposer
             if (moved.Count > 0)
             {
                 _logger.LogWarning("The Debian archive has changed since the lock file was written ({Suites}); " +
-                    "publish with -p:DistrolessUpdateLock=true to pick up its fixes", string.Join(", ", moved));
+                    $"publish with {Setting.Assigned("DistrolessUpdateLock", "true")} to pick up its fixes", string.Join(", ", moved));
             }
         }
         catch (DistrolessException e) when (e.Code == DiagnosticCodes.ArchiveUnreachable)
         {
             _logger.LogWarning("Offline: the lock file's packages are used without checking the archive for newer ones ({Reason})",
-                e.Diagnostic.Message);
+                e.Diagnostic.MessageText);
         }
     }
 

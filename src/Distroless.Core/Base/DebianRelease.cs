@@ -77,6 +77,12 @@ public sealed record DebianRelease
 
     public static readonly ImmutableArray<DebianRelease> Supported = [Bookworm, Trixie];
 
+    /// <summary>The release a base is generated from when no suite is named: the one default every host and plan shares.</summary>
+    public static DebianRelease Default => Find(DefaultCodename)!;
+
+    /// <summary>The default release's codename, for initializers that need a constant.</summary>
+    public const string DefaultCodename = "bookworm";
+
     public static DebianRelease? Find(string codename)
         => Supported.FirstOrDefault(r => string.Equals(r.Codename, codename, StringComparison.OrdinalIgnoreCase));
 

@@ -126,7 +126,7 @@ public sealed class NativeClosure
         catch (DistrolessException e) when (e.Code == DiagnosticCodes.ArchiveUnreachable)
         {
             // Offline with a lock: the build goes on, it only misses advice.
-            _logger.LogDebug("No P/Invoke suggestions: {Reason}", e.Diagnostic.Message);
+            _logger.LogDebug("No P/Invoke suggestions: {Reason}", e.Diagnostic.MessageText);
         }
     }
 

@@ -1,3 +1,4 @@
+using Distroless.Base;
 using System.Collections.Immutable;
 
 namespace Distroless.Building;
@@ -8,7 +9,7 @@ namespace Distroless.Building;
 /// </summary>
 public sealed record BaseImagePlan
 {
-    public string Suite { get; init; } = "bookworm";
+    public string Suite { get; init; } = Base.DebianRelease.DefaultCodename;
 
     /// <summary>linux-x64, linux-arm64: one image, or an index of several.</summary>
     public ImmutableArray<string> RuntimeIdentifiers { get; init; } = ["linux-x64"];
@@ -17,8 +18,7 @@ public sealed record BaseImagePlan
 
     public required string SecurityMirror { get; init; }
 
-    /// <summary>"runtime" (the .NET runtime's needs), "runtime-invariant" (without ICU), or "aot" (libc only).</summary>
-    public string Flavor { get; init; } = "runtime";
+    public BaseImageFlavor Flavor { get; init; } = BaseImageFlavor.Runtime;
 
     public ImmutableArray<string> ExtraPackages { get; init; } = [];
 
@@ -30,7 +30,7 @@ public sealed record BaseImagePlan
 
     public string? LockFile { get; init; }
 
-    public string LockMode { get; init; } = "Auto";
+    public LockMode LockMode { get; init; } = LockMode.Auto;
 
     public required string CacheDirectory { get; init; }
 

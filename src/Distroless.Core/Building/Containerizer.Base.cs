@@ -22,9 +22,9 @@ public sealed partial class Containerizer
         var release = DebianRelease.Find(plan.Suite)!;
         var flavor = plan.Flavor switch
         {
-            "runtime" => BaseFlavor.Runtime(invariantGlobalization: false),
-            "runtime-invariant" => BaseFlavor.Runtime(invariantGlobalization: true),
-            "aot" => new BaseFlavor(Cpp: false, Ssl: true, Icu: false),
+            BaseImageFlavor.Runtime => BaseFlavor.Runtime(invariantGlobalization: false),
+            BaseImageFlavor.RuntimeInvariant => BaseFlavor.Runtime(invariantGlobalization: true),
+            BaseImageFlavor.Aot => new BaseFlavor(Cpp: false, Ssl: true, Icu: false),
             _ => throw new UnreachableException($"the validator let the flavor \"{plan.Flavor}\" through"),
         };
         var cache = new BlobCache(plan.CacheDirectory);

@@ -30,7 +30,7 @@ public sealed partial class Containerizer
 
         var path = first.Base.LockFile
             ?? throw Errors.InvalidProperty("DistrolessLockFile", "", "a lock file path: the plan was written with DistrolessUseLockFile=false");
-        var mode = update ? nameof(LockMode.Update) : nameof(LockMode.Auto);
+        var mode = update ? LockMode.Update : LockMode.Auto;
         var locking = plans.Select(p => p with { Base = p.Base with { LockMode = mode } }).ToList();
         foreach (var each in locking)
         {

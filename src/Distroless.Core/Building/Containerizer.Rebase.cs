@@ -25,6 +25,7 @@ public sealed partial class Containerizer
 
     private async Task<BuildResult> RebaseOnceAsync(RebasePlan plan, CancellationToken ct)
     {
+        ImagePlanValidator.Validate(plan);
         var clock = Stopwatch.StartNew();
         var cache = new BlobCache(plan.CacheDirectory);
         var options = RegistryOptionsFor(plan.RegistrySettings);

@@ -32,7 +32,7 @@ public static class ImageConfigFactory
             Cmd = inherited?.Cmd ?? [],
             WorkingDir = workingDirectory.Length == 0 ? "/" : workingDirectory,
             Labels = (inherited?.Labels ?? ImmutableSortedDictionary<string, string>.Empty).WithComparers(StringComparer.Ordinal).SetItems(plan.Container.Labels),
-            ExposedPorts = (inherited?.ExposedPorts ?? []).Union(plan.Container.Ports).ToImmutableSortedSet(StringComparer.Ordinal),
+            ExposedPorts = (inherited?.ExposedPorts ?? []).Union(plan.Container.Ports.Select(p => p.ToString())).ToImmutableSortedSet(StringComparer.Ordinal),
             DiffIds = inherited?.DiffIds ?? [],
             History = inherited?.History ?? [],
         };
@@ -100,8 +100,8 @@ public static class ImageConfigFactory
         command = command.AddRange(settings.AppCommandArgs);
         return settings.AppCommandInstruction switch
         {
-            "DefaultArgs" => config with { Cmd = command.AddRange(settings.DefaultArgs) },
-            "None" => config with { Entrypoint = [], Cmd = settings.DefaultArgs },
+            AppCommandInstruction.DefaultArgs => config with { Cmd = command.AddRange(settings.DefaultArgs) },
+            AppCommandInstruction.None => config with { Entrypoint = [], Cmd = settings.DefaultArgs },
             _ => config with { Entrypoint = command, Cmd = settings.DefaultArgs },
         };
     }

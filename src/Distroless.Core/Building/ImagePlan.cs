@@ -1,3 +1,4 @@
+using Distroless.Base;
 using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -58,6 +59,7 @@ public sealed record ImagePlan
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
     };
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
@@ -73,7 +75,7 @@ public sealed record BasePlan
     public string? Image { get; init; }
 
     /// <summary>Debian codename, e.g. bookworm.</summary>
-    public string Suite { get; init; } = "bookworm";
+    public string Suite { get; init; } = Base.DebianRelease.DefaultCodename;
 
     /// <summary>The .NET runtime identifier the app was published for (linux-x64, linux-arm64).</summary>
     public required string RuntimeIdentifier { get; init; }
@@ -112,7 +114,7 @@ public sealed record BasePlan
     public string? LockFile { get; init; }
 
     /// <summary>Auto, Locked (CI: must match, never written), Update (re-resolve), None.</summary>
-    public string LockMode { get; init; } = "Auto";
+    public LockMode LockMode { get; init; } = LockMode.Auto;
 }
 
 /// <summary>The published app.</summary>
@@ -173,8 +175,7 @@ public sealed record ContainerSettings
 
     public ImmutableSortedDictionary<string, string> Labels { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
-    /// <summary>"8080/tcp" style.</summary>
-    public ImmutableArray<string> Ports { get; init; } = [];
+    public ImmutableArray<ContainerPort> Ports { get; init; } = [];
 
     /// <summary>ContainerAppCommand: how to start the app; empty for the apphost (or the AOT binary).</summary>
     public ImmutableArray<string> AppCommand { get; init; } = [];
@@ -189,7 +190,7 @@ public sealed record ContainerSettings
     /// ContainerAppCommandInstruction: Entrypoint (the app command is the entrypoint),
     /// DefaultArgs (it is the Cmd, the base's entrypoint stays), or None (neither is set).
     /// </summary>
-    public string AppCommandInstruction { get; init; } = "Entrypoint";
+    public AppCommandInstruction AppCommandInstruction { get; init; } = AppCommandInstruction.Entrypoint;
 }
 
 /// <summary>How registries are reached and pushed to.</summary>

@@ -36,9 +36,9 @@ public static partial class ImagePlanValidator
             throw Errors.InvalidProperty("ContainerRuntimeIdentifiers", duplicate.Key, "each runtime identifier once");
         }
 
-        if (plan.Flavor is not ("runtime" or "runtime-invariant" or "aot"))
+        if (!Enum.IsDefined(plan.Flavor))
         {
-            throw Errors.InvalidProperty("flavor", plan.Flavor, "runtime, runtime-invariant or aot");
+            throw Errors.InvalidProperty("flavor", plan.Flavor.ToString(), "runtime, runtime-invariant or aot");
         }
 
         CheckDebianSource(plan.LockMode, plan.ExtraPackages, plan.Mirror, plan.SecurityMirror);

@@ -64,13 +64,26 @@ public static partial class ImagePlanValidator
             }
         }
 
-        if (plan.Container.AppCommandInstruction is not ("Entrypoint" or "DefaultArgs" or "None"))
+        if (!Enum.IsDefined(plan.Container.AppCommandInstruction))
         {
-            throw Errors.InvalidProperty("ContainerAppCommandInstruction", plan.Container.AppCommandInstruction, "Entrypoint, DefaultArgs or None");
+            throw Errors.InvalidProperty("ContainerAppCommandInstruction", plan.Container.AppCommandInstruction.ToString(), "Entrypoint, DefaultArgs or None");
+        }
+
+        if (plan.Container.Ports.FirstOrDefault(p => !p.IsValid) is { } port)
+        {
+            throw Errors.InvalidProperty("ContainerPort", port.ToString(), "a port number 1-65535 with Type tcp or udp");
         }
 
         CheckSourceDateEpoch(plan.SourceDateEpoch);
         CheckDestinations(new OutputTarget(plan.Repository, plan.Tags, plan.ArchivePath, plan.Registry, plan.LocalEngine));
+    }
+
+    /// <summary>A rebase: where its base comes from and where the image goes (the source is checked when it is read).</summary>
+    public static void Validate(RebasePlan plan)
+    {
+        CheckDebianSource(plan.LockMode, [], plan.Mirror, plan.SecurityMirror);
+        CheckName(plan.Output.Repository, plan.Output.Tags);
+        CheckDestinations(plan.Output);
     }
 
     /// <summary>The plans of one multi-platform image share name, tags and destinations, and differ in platform.</summary>
@@ -100,11 +113,11 @@ public static partial class ImagePlanValidator
     }
 
     /// <summary>What a generated Debian base is made from: lock mode, extra packages, the two mirrors.</summary>
-    private static void CheckDebianSource(string lockMode, IEnumerable<string> extraPackages, string mirror, string securityMirror)
+    private static void CheckDebianSource(LockMode lockMode, IEnumerable<string> extraPackages, string mirror, string securityMirror)
     {
-        if (!Enum.TryParse<Base.LockMode>(lockMode, ignoreCase: true, out _))
+        if (!Enum.IsDefined(lockMode))
         {
-            throw Errors.InvalidProperty("DistrolessLockMode", lockMode, "Auto, Locked, Update or None");
+            throw Errors.InvalidProperty("DistrolessLockMode", lockMode.ToString(), "Auto, Locked, Update or None");
         }
 
         foreach (var package in extraPackages)

@@ -18,9 +18,9 @@ internal sealed class LockState
     {
     }
 
-    public LockState(string? path, string mode, string suite)
+    public LockState(string? path, LockMode mode, string suite)
     {
-        Mode = path is null ? LockMode.None : Enum.Parse<LockMode>(mode, ignoreCase: true);
+        Mode = path is null ? LockMode.None : mode;
         _path = path;
         _original = Mode is LockMode.Auto or LockMode.Locked && _path is not null ? LockFile.Read(_path) : null;
         if (_original is not null && _original.Suite != suite)

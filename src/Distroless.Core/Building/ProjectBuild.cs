@@ -42,7 +42,7 @@ public static class ProjectBuild
 
     /// <summary>The last build's record when the publish asked for incremental builds and nothing changed since.</summary>
     public static BuildRecord? FindCurrent(ProjectInputs inputs, IReadOnlyList<ImagePlan> plans)
-        => inputs.Incremental && !string.IsNullOrEmpty(inputs.BuildRecordFile) ? UpToDateCheck.FindCurrent(inputs.BuildRecordFile, plans) : null;
+        => inputs.DistrolessIncremental && !string.IsNullOrEmpty(inputs.BuildRecordFile) ? UpToDateCheck.FindCurrent(inputs.BuildRecordFile, plans) : null;
 
     /// <summary>Keeps the record the next publish compares with (see <see cref="UpToDateCheck"/>).</summary>
     public static void Record(ProjectInputs inputs, IReadOnlyList<ImagePlan> plans, BuildResult result)

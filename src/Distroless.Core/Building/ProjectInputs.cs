@@ -3,40 +3,72 @@ using System.Collections.Immutable;
 namespace Distroless.Building;
 
 /// <summary>
-/// What a project's build hands over for its image, as plain data: the BuildDistrolessImage
-/// task's parameters under the same names. The task fills it from MSBuild in process; the
-/// distroless CLI reads it from the file the targets write when the task cannot load (Visual
-/// Studio's .NET Framework MSBuild, see <see cref="ProjectInputsFile"/>). Either way
-/// <see cref="ProjectPlanMapper"/> turns it into the one <see cref="ImagePlan"/>.
+/// Every input a project's build hands over for its image, declared once: each property is
+/// named exactly as the MSBuild property or item type it comes from (DistrolessSlim,
+/// ContainerPort), or, for what the targets compute, after what it is (PublishDir, LockFile).
+/// Its default is here and nowhere else. The targets list the inputs once
+/// (_DistrolessComputeInputs: one `_DistrolessInput` or `_DistrolessInputItem` per input), the
+/// MSBuild task and the out-of-process inputs file both carry that list, and
+/// <see cref="ProjectInputsBinder"/> fills this record from it by name;
+/// <see cref="ProjectPlanMapper"/> turns it into the one <see cref="ImagePlan"/> (or
+/// <see cref="RebasePlan"/>).
 /// </summary>
 /// <remarks>
-/// Properties keep MSBuild's meaning of "not set": null strings, and the task's defaults for
-/// the rest. Only the types the file format knows are allowed here (string, bool, int, long,
-/// item lists); a test checks it.
+/// Properties keep MSBuild's meaning of "not set": an empty value leaves the default. Only the
+/// types the binder knows are allowed (string, bool, int, long, item lists); a test checks it.
 /// </remarks>
 public sealed record ProjectInputs
 {
+    // What the targets compute from the project.
     public string? ProjectFile { get; init; }
 
-    /// <summary>ResolvedFileToPublish items (RelativePath and FullPath metadata).</summary>
+    /// <summary>ResolvedFileToPublish items and what publish copies besides (RelativePath and SourcePath metadata).</summary>
     public ImmutableArray<ProjectItem> PublishedFiles { get; init; } = [];
 
     public string PublishDir { get; init; } = "";
 
     public string? DepsJsonPath { get; init; }
 
+    public string? RuntimeConfigPath { get; init; }
+
+    /// <summary>KnownFrameworkReference items of the target framework (LatestRuntimeFrameworkVersion metadata).</summary>
+    public ImmutableArray<ProjectItem> KnownFrameworkReferences { get; init; } = [];
+
+    /// <summary>Settings this package does not honour (Value and Reason metadata): each gets a warning.</summary>
+    public ImmutableArray<ProjectItem> IgnoredSettings { get; init; } = [];
+
+    /// <summary>Labels from project metadata (Value metadata); ContainerLabel items override them.</summary>
+    public ImmutableArray<ProjectItem> GeneratedLabels { get; init; } = [];
+
+    /// <summary>Where the archive goes when ContainerArchiveOutputPath is not set (shared by a multi-platform build's inner builds).</summary>
+    public string? DefaultArchiveDirectory { get; init; }
+
+    /// <summary>distroless.lock.json's path (DistrolessLockFile, else beside the project); empty with DistrolessUseLockFile=false.</summary>
+    public string? LockFile { get; init; }
+
+    /// <summary>DistrolessSourceDateEpoch, else SOURCE_DATE_EPOCH.</summary>
+    public string? SourceDateEpoch { get; init; }
+
+    /// <summary>Where the plan (JSON) is written before building.</summary>
+    public string? PlanFile { get; init; }
+
+    /// <summary>Where the record of the last build is kept (see <see cref="UpToDateCheck"/>).</summary>
+    public string? BuildRecordFile { get; init; }
+
+    /// <summary>Only write <see cref="PlanFile"/>: one platform's inner build of a multi-platform build.</summary>
+    public bool PlanOnly { get; init; }
+
+    /// <summary>Build one multi-platform image from these plan files instead of mapping the rest.</summary>
+    public ImmutableArray<ProjectItem> PlanFiles { get; init; } = [];
+
+    // The .NET SDK's own properties.
     public string AssemblyName { get; init; } = "";
 
     public string? RuntimeIdentifier { get; init; }
 
-    public string? SdkRuntimeIdentifier { get; init; }
-
-    /// <summary>KnownFrameworkReference items (LatestRuntimeFrameworkVersion metadata).</summary>
-    public ImmutableArray<ProjectItem> KnownFrameworkReferences { get; init; } = [];
+    public string? NETCoreSdkRuntimeIdentifier { get; init; }
 
     public string? RuntimeFrameworkVersion { get; init; }
-
-    public string? RuntimeConfigPath { get; init; }
 
     public string? NuGetPackageRoot { get; init; }
 
@@ -44,23 +76,19 @@ public sealed record ProjectInputs
 
     public bool InvariantGlobalization { get; init; }
 
-    public bool IncludeSymbols { get; init; }
+    public bool PublishAot { get; init; }
 
-    public bool NativeAot { get; init; }
+    /// <summary>Set by the Web SDK: an ASP.NET Core project.</summary>
+    public bool UsingMicrosoftNETSdkWeb { get; init; }
 
-    public bool IsWebApp { get; init; }
+    public string? Configuration { get; init; }
 
-    public ImmutableArray<ProjectItem> ContainerAppCommand { get; init; } = [];
+    public string? TargetFramework { get; init; }
 
-    public ImmutableArray<ProjectItem> ContainerAppCommandArgs { get; init; } = [];
+    /// <summary>obj/project.assets.json: the NuGet packages restore resolved, with their hashes (for the provenance).</summary>
+    public string? ProjectAssetsFile { get; init; }
 
-    public ImmutableArray<ProjectItem> ContainerDefaultArgs { get; init; } = [];
-
-    public string? ContainerAppCommandInstruction { get; init; }
-
-    /// <summary>Settings this package does not honour (Value and Reason metadata): each gets a warning.</summary>
-    public ImmutableArray<ProjectItem> IgnoredSettings { get; init; } = [];
-
+    // The .NET SDK's container properties and items, with their meaning.
     public string? ContainerRepository { get; init; }
 
     public string? ContainerImageTag { get; init; }
@@ -71,17 +99,22 @@ public sealed record ProjectInputs
 
     public string? ContainerWorkingDirectory { get; init; }
 
+    public ImmutableArray<ProjectItem> ContainerAppCommand { get; init; } = [];
+
+    public ImmutableArray<ProjectItem> ContainerAppCommandArgs { get; init; } = [];
+
+    public ImmutableArray<ProjectItem> ContainerDefaultArgs { get; init; } = [];
+
+    public string? ContainerAppCommandInstruction { get; init; }
+
     /// <summary>Name = spec, Value metadata.</summary>
-    public ImmutableArray<ProjectItem> ContainerEnvironmentVariables { get; init; } = [];
+    public ImmutableArray<ProjectItem> ContainerEnvironmentVariable { get; init; } = [];
 
     /// <summary>Label = spec, Value metadata.</summary>
-    public ImmutableArray<ProjectItem> ContainerLabels { get; init; } = [];
+    public ImmutableArray<ProjectItem> ContainerLabel { get; init; } = [];
 
     /// <summary>Port number = spec, Type metadata (tcp, udp).</summary>
-    public ImmutableArray<ProjectItem> ContainerPorts { get; init; } = [];
-
-    /// <summary>Labels from project metadata (Value metadata); ContainerLabels override them.</summary>
-    public ImmutableArray<ProjectItem> GeneratedLabels { get; init; } = [];
+    public ImmutableArray<ProjectItem> ContainerPort { get; init; } = [];
 
     public string? ContainerArchiveOutputPath { get; init; }
 
@@ -91,75 +124,53 @@ public sealed record ProjectInputs
 
     public string? LocalRegistry { get; init; }
 
-    public string? InsecureRegistries { get; init; }
+    // Distroless.Sdk's own (docs/properties.md).
+    public string? DistrolessDebianSuite { get; init; }
 
-    public int PushParallelism { get; init; }
+    public string? DistrolessDebianMirror { get; init; }
 
-    public long ChunkedUploadThreshold { get; init; }
+    public string? DistrolessDebianSecurityMirror { get; init; }
 
-    public string? DefaultArchiveDirectory { get; init; }
+    public string? DistrolessAptSourcesDirectory { get; init; }
 
-    public string? DebianSuite { get; init; }
+    /// <summary>Extra Debian packages (Version metadata).</summary>
+    public ImmutableArray<ProjectItem> DistrolessPackage { get; init; } = [];
 
-    /// <summary>DistrolessPackage items (Version metadata).</summary>
-    public ImmutableArray<ProjectItem> ExtraPackages { get; init; } = [];
+    public ImmutableArray<ProjectItem> DistrolessExcludePackage { get; init; } = [];
 
-    public ImmutableArray<ProjectItem> ExcludedPackages { get; init; } = [];
+    public bool DistrolessResolveNativeDependencies { get; init; } = true;
 
-    public bool Slim { get; init; } = true;
+    public bool DistrolessStrictNativeDependencies { get; init; }
 
-    public bool Sbom { get; init; } = true;
+    public bool DistrolessSlim { get; init; } = true;
 
-    /// <summary>DistrolessSigningKey: the PEM private key's path (never the key).</summary>
-    public string? SigningKey { get; init; }
+    public bool DistrolessDebug { get; init; }
 
-    /// <summary>DistrolessProvenance: a signed SLSA provenance beside each signature.</summary>
-    public bool Provenance { get; init; } = true;
+    public bool DistrolessIncludeSymbols { get; init; }
 
-    public string? Configuration { get; init; }
+    public bool DistrolessLocked { get; init; }
 
-    public string? TargetFramework { get; init; }
+    public bool DistrolessUpdateLock { get; init; }
 
-    /// <summary>obj/project.assets.json: the NuGet packages restore resolved, with their hashes (for the provenance).</summary>
-    public string? ProjectAssetsFile { get; init; }
+    public bool DistrolessSbom { get; init; } = true;
 
-    public bool Debug { get; init; }
+    /// <summary>The PEM private key's path (never the key).</summary>
+    public string? DistrolessSigningKey { get; init; }
 
-    /// <summary>DistrolessResolveNativeDependencies as written ("true", "false" or empty); parsed by the mapper.</summary>
-    public string? ResolveNativeDependencies { get; init; }
+    public bool DistrolessProvenance { get; init; } = true;
 
-    /// <summary>DistrolessStrictNativeDependencies as written.</summary>
-    public string? StrictNativeDependencies { get; init; }
+    public string? DistrolessInsecureRegistries { get; init; }
 
-    public string? LockFile { get; init; }
+    public int DistrolessPushParallelism { get; init; }
 
-    public bool Locked { get; init; }
+    public long DistrolessChunkedUploadThreshold { get; init; }
 
-    public bool UpdateLock { get; init; }
+    public string? DistrolessCacheDirectory { get; init; }
 
-    public string? DebianMirror { get; init; }
+    public bool DistrolessIncremental { get; init; } = true;
 
-    public string? DebianSecurityMirror { get; init; }
-
-    public string? AptSourcesDirectory { get; init; }
-
-    public string? CacheDirectory { get; init; }
-
-    public string? SourceDateEpoch { get; init; }
-
-    /// <summary>Where the plan (JSON) is written before building.</summary>
-    public string? PlanFile { get; init; }
-
-    /// <summary>Where the record of the last build is kept (see <see cref="UpToDateCheck"/>).</summary>
-    public string? BuildRecordFile { get; init; }
-
-    public bool Incremental { get; init; } = true;
-
-    /// <summary>Only write <see cref="PlanFile"/> (one platform of a multi-platform build).</summary>
-    public bool PlanOnly { get; init; }
-
-    /// <summary>Build one multi-platform image from these plan files instead of mapping the rest.</summary>
-    public ImmutableArray<ProjectItem> PlanFiles { get; init; } = [];
+    /// <summary>DistrolessRebase: the image to rebase (an archive or a registry reference); by default the one the publish made.</summary>
+    public string? DistrolessRebaseSource { get; init; }
 }
 
 /// <summary>

@@ -14,29 +14,20 @@ namespace Distroless.Building;
 /// <remarks>
 /// One line per value, tab-separated, the value always last so that tabs inside it need no escape:
 /// <code>
-/// P	Name	value              a property
-/// I	Parameter	spec           an item of an item-list parameter, in order
-/// M	Parameter	Name	value    metadata: the k-th M line of (Parameter, Name) belongs to the k-th I line of Parameter
+/// P	Input	value              a property input
+/// I	Input	spec               an item of an item-list input, in order
+/// M	Input	Name	value        metadata: the k-th M line of (Input, Name) belongs to the k-th I line of Input
 /// </code>
 /// Metadata goes on lines of its own because MSBuild cannot escape a value before a transform
 /// puts it into a line, only the whole line after; so each line carries one value and a
 /// transform per metadata name keeps the items' order. Fields escape exactly four characters,
 /// which the targets replace on the whole line: '%' as %25, '\' as %5C (MSBuild on Unix turns
 /// backslashes in item specs into slashes), CR as %0D and LF as %0A. Blank lines and lines
-/// starting with '#' are comments. Names are the task's parameter names, so the file reads
-/// like the task invocation it replaces.
+/// starting with '#' are comments. Names are the inputs' names (<see cref="ProjectInputs"/>: the
+/// project's own property and item names), the same list the task gets as items.
 /// </remarks>
 public static class ProjectInputsFile
 {
-    private static readonly ImmutableDictionary<string, PropertyInfo> Parameters = typeof(ProjectInputs)
-        .GetProperties(BindingFlags.Public | BindingFlags.Instance)
-        .Where(p => p.CanWrite)
-        .ToImmutableDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The types a parameter may have; anything else has no text form.</summary>
-    public static readonly ImmutableArray<Type> SupportedTypes =
-        [typeof(string), typeof(bool), typeof(int), typeof(long), typeof(ImmutableArray<ProjectItem>)];
-
     public static ProjectInputs Read(string path)
     {
         string[] lines;
@@ -55,9 +46,10 @@ public static class ProjectInputsFile
     /// <summary>Reads the lines of an inputs file; <paramref name="source"/> names it in errors.</summary>
     public static ProjectInputs Parse(IReadOnlyList<string> lines, string source)
     {
-        var properties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var properties = new List<(string Name, string Value)>();
+        var given = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var items = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
-        var metadata = new Dictionary<(string Parameter, string Name), List<string>>();
+        var metadata = new Dictionary<(string List, string Name), List<string>>();
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
@@ -71,19 +63,20 @@ public static class ProjectInputsFile
             switch (fields[0])
             {
                 case "P" when fields.Length == 3:
-                    var name = Parameter(Field(1), source, i + 1, list: false).Name;
-                    if (!properties.TryAdd(name, Field(2)))
+                    var name = Input(Field(1), list: false, source, i + 1);
+                    if (!given.Add(name))
                     {
                         throw Malformed(source, i + 1, $"{name} is given twice");
                     }
 
+                    properties.Add((name, Field(2)));
                     break;
                 case "I" when fields.Length == 3:
-                    var list = Parameter(Field(1), source, i + 1, list: true).Name;
+                    var list = Input(Field(1), list: true, source, i + 1);
                     (items.TryGetValue(list, out var specs) ? specs : items[list] = []).Add(Field(2));
                     break;
                 case "M" when fields.Length == 4:
-                    var key = (Parameter(Field(1), source, i + 1, list: true).Name, Field(2));
+                    var key = (Input(Field(1), list: true, source, i + 1), Field(2));
                     (metadata.TryGetValue(key, out var values) ? values : metadata[key] = []).Add(Field(3));
                     break;
                 default:
@@ -91,38 +84,26 @@ public static class ProjectInputsFile
             }
         }
 
-        // Filled through reflection while nobody else holds it, as a deserializer would: the
-        // record keeps the parameters' names and defaults in one place.
-        var inputs = new ProjectInputs();
-        foreach (var (name, value) in properties)
+        if (metadata.Keys.FirstOrDefault(k => !items.ContainsKey(k.List)) is { List: not null } orphan)
         {
-            Parameters[name].SetValue(inputs, Convert(Parameters[name], value));
+            throw Malformed(source, 0, $"{orphan.List} has {orphan.Name} metadata but no items");
         }
 
-        foreach (var (list, specs) in items)
-        {
-            Parameters[list].SetValue(inputs, Items(list, specs, metadata, source));
-        }
-
-        if (metadata.Keys.FirstOrDefault(k => !items.ContainsKey(k.Parameter)) is { Parameter: not null } orphan)
-        {
-            throw Malformed(source, 0, $"{orphan.Parameter} has {orphan.Name} metadata but no items");
-        }
-
-        return inputs;
+        var listed = items.SelectMany(list => Items(list.Key, list.Value, metadata, source).Select(item => (list.Key, item)));
+        return ProjectInputsBinder.Bind(properties, listed, reason => Malformed(source, 0, reason));
     }
 
     /// <summary>The file's lines for <paramref name="inputs"/>: what the targets write, for tests and tools.</summary>
     public static IEnumerable<string> Write(ProjectInputs inputs)
     {
-        foreach (var parameter in Parameters.Values.OrderBy(p => p.MetadataToken))
+        foreach (var input in ProjectInputsBinder.Inputs.Values.OrderBy(p => p.MetadataToken))
         {
-            var value = parameter.GetValue(inputs);
+            var value = input.GetValue(inputs);
             if (value is ImmutableArray<ProjectItem> list)
             {
                 foreach (var item in list)
                 {
-                    yield return $"I\t{parameter.Name}\t{Encode(item.Spec)}";
+                    yield return $"I\t{input.Name}\t{Encode(item.Spec)}";
                 }
 
                 var names = list.SelectMany(i => i.Metadata.Keys).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal);
@@ -130,14 +111,14 @@ public static class ProjectInputsFile
                 {
                     foreach (var item in list)
                     {
-                        yield return $"M\t{parameter.Name}\t{name}\t{Encode(item.GetMetadata(name))}";
+                        yield return $"M\t{input.Name}\t{name}\t{Encode(item.GetMetadata(name))}";
                     }
                 }
             }
             else if (value is not null)
             {
                 var text = value is bool flag ? (flag ? "true" : "false") : System.Convert.ToString(value, CultureInfo.InvariantCulture)!;
-                yield return $"P\t{parameter.Name}\t{Encode(text)}";
+                yield return $"P\t{input.Name}\t{Encode(text)}";
             }
         }
     }
@@ -177,25 +158,26 @@ public static class ProjectInputsFile
         return text.ToString();
     }
 
-    private static PropertyInfo Parameter(string name, string source, int line, bool list)
+    /// <summary>The input a line names, checked where the line is (so the error can say which).</summary>
+    private static string Input(string name, bool list, string source, int line)
     {
-        if (!Parameters.TryGetValue(name, out var parameter))
+        if (!ProjectInputsBinder.Inputs.TryGetValue(name, out var input))
         {
-            throw Malformed(source, line, $"there is no parameter {name}");
+            throw Malformed(source, line, $"there is no input {name}");
         }
 
-        if (list != (parameter.PropertyType == typeof(ImmutableArray<ProjectItem>)))
+        if (list != ProjectInputsBinder.IsList(input))
         {
-            throw Malformed(source, line, list ? $"{parameter.Name} is a property, not an item list" : $"{parameter.Name} is an item list, not a property");
+            throw Malformed(source, line, list ? $"{input.Name} is a property, not an item list" : $"{input.Name} is an item list, not a property");
         }
 
-        return parameter;
+        return input.Name;
     }
 
     private static ImmutableArray<ProjectItem> Items(string list, List<string> specs,
-        Dictionary<(string Parameter, string Name), List<string>> metadata, string source)
+        Dictionary<(string List, string Name), List<string>> metadata, string source)
     {
-        var names = metadata.Where(m => string.Equals(m.Key.Parameter, list, StringComparison.OrdinalIgnoreCase)).ToList();
+        var names = metadata.Where(m => string.Equals(m.Key.List, list, StringComparison.OrdinalIgnoreCase)).ToList();
         if (names.FirstOrDefault(m => m.Value.Count != specs.Count) is { Value: not null } uneven)
         {
             throw Malformed(source, 0, $"{list} has {specs.Count} items but {uneven.Value.Count} {uneven.Key.Name} metadata lines");
@@ -205,43 +187,6 @@ public static class ProjectInputsFile
                 .Where(m => m.Value[index].Length > 0)
                 .ToImmutableDictionary(m => m.Key.Name, m => m.Value[index], StringComparer.OrdinalIgnoreCase)))
             .ToImmutableArray();
-    }
-
-    /// <summary>A value as MSBuild converts a task parameter: empty means "not set", so the default stays.</summary>
-    private static object? Convert(PropertyInfo parameter, string value)
-    {
-        if (value.Length == 0)
-        {
-            return parameter.GetValue(new ProjectInputs());
-        }
-
-        if (parameter.PropertyType == typeof(string))
-        {
-            return value;
-        }
-
-        var text = value.Trim();
-
-        if (parameter.PropertyType == typeof(bool))
-        {
-            return text.ToLowerInvariant() switch
-            {
-                "true" or "on" or "yes" or "!false" or "!off" or "!no" => true,
-                "false" or "off" or "no" or "!true" or "!on" or "!yes" => false,
-                _ => throw Errors.InvalidProperty(parameter.Name, value, "true or false"),
-            };
-        }
-
-        if (parameter.PropertyType == typeof(int))
-        {
-            return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)
-                ? number
-                : throw Errors.InvalidProperty(parameter.Name, value, "a whole number");
-        }
-
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var big)
-            ? big
-            : throw Errors.InvalidProperty(parameter.Name, value, "a whole number");
     }
 
     private static DistrolessException Malformed(string source, int line, string reason, Exception? inner = null) => new(new Diagnostic(

@@ -1,3 +1,4 @@
+using Distroless.Base;
 using System.Collections.Immutable;
 using System.Text;
 using Distroless.App;
@@ -15,33 +16,29 @@ public static partial class ProjectPlanMapper
 {
     public static ImagePlan Map(ProjectInputs inputs, Func<string, string?> environment)
     {
-        var repository = string.IsNullOrWhiteSpace(inputs.ContainerRepository)
-            ? DerivedRepository(inputs.AssemblyName)
-            : inputs.ContainerRepository.Trim();
-        var suite = string.IsNullOrWhiteSpace(inputs.DebianSuite) ? "bookworm" : inputs.DebianSuite.Trim().ToLowerInvariant();
-        var (mirror, securityMirror) = HostDefaults.ResolveMirrors(inputs.DebianMirror, inputs.DebianSecurityMirror, suite, environment,
-            NonEmpty(inputs.AptSourcesDirectory) ?? "/etc/apt");
+        var output = Output(inputs);
+        var (suite, mirror, securityMirror) = Debian(inputs, environment);
 
         return new ImagePlan
         {
-            Repository = repository,
-            Tags = Tags(inputs),
+            Repository = output.Repository,
+            Tags = output.Tags,
             Base = new BasePlan
             {
                 Image = NonEmpty(inputs.ContainerBaseImage),
                 Suite = suite,
-                RuntimeIdentifier = NonEmpty(inputs.RuntimeIdentifier) ?? NonEmpty(inputs.SdkRuntimeIdentifier) ?? "",
+                RuntimeIdentifier = NonEmpty(inputs.RuntimeIdentifier) ?? NonEmpty(inputs.NETCoreSdkRuntimeIdentifier) ?? "",
                 Mirror = mirror,
                 SecurityMirror = securityMirror,
                 InvariantGlobalization = inputs.InvariantGlobalization,
-                ExtraPackages = inputs.ExtraPackages.Select(PackageRequest).ToImmutableArray(),
-                ExcludedPackages = inputs.ExcludedPackages.Select(i => i.Spec.Trim()).ToImmutableArray(),
-                Slim = inputs.Slim,
-                Debug = inputs.Debug,
-                ResolveNativeDependencies = Flag(inputs.ResolveNativeDependencies, "DistrolessResolveNativeDependencies", true),
-                StrictNativeDependencies = Flag(inputs.StrictNativeDependencies, "DistrolessStrictNativeDependencies", false),
+                ExtraPackages = inputs.DistrolessPackage.Select(PackageRequest).ToImmutableArray(),
+                ExcludedPackages = inputs.DistrolessExcludePackage.Select(i => i.Spec.Trim()).ToImmutableArray(),
+                Slim = inputs.DistrolessSlim,
+                Debug = inputs.DistrolessDebug,
+                ResolveNativeDependencies = inputs.DistrolessResolveNativeDependencies,
+                StrictNativeDependencies = inputs.DistrolessStrictNativeDependencies,
                 LockFile = NonEmpty(inputs.LockFile),
-                LockMode = inputs.Locked ? "Locked" : inputs.UpdateLock ? "Update" : "Auto",
+                LockMode = LockModeOf(inputs),
             },
             App = new AppPlan
             {
@@ -50,10 +47,10 @@ public static partial class ProjectPlanMapper
                     ? Path.Combine(inputs.PublishDir, inputs.AssemblyName + ".deps.json")
                     : inputs.DepsJsonPath,
                 AppHost = inputs.AssemblyName,
-                SelfContained = inputs.SelfContained || inputs.NativeAot,
-                NativeAot = inputs.NativeAot,
-                IsWebApp = inputs.IsWebApp,
-                IncludeSymbols = inputs.IncludeSymbols,
+                SelfContained = inputs.SelfContained || inputs.PublishAot,
+                NativeAot = inputs.PublishAot,
+                IsWebApp = inputs.UsingMicrosoftNETSdkWeb,
+                IncludeSymbols = inputs.DistrolessIncludeSymbols,
                 RuntimeConfigPath = NonEmpty(inputs.RuntimeConfigPath),
                 Runtime = new RuntimePlan
                 {
@@ -66,32 +63,27 @@ public static partial class ProjectPlanMapper
             {
                 WorkingDirectory = NonEmpty(inputs.ContainerWorkingDirectory) ?? "/app",
                 User = NonEmpty(inputs.ContainerUser) ?? "65532",
-                Environment = inputs.ContainerEnvironmentVariables
+                Environment = inputs.ContainerEnvironmentVariable
                     .Select(i => new EnvironmentVariable(i.Spec, i.GetMetadata("Value")))
                     .ToImmutableArray(),
                 Labels = Labels(inputs),
-                Ports = inputs.ContainerPorts.Select(Port).ToImmutableArray(),
+                Ports = inputs.ContainerPort.Select(Port).ToImmutableArray(),
                 AppCommand = inputs.ContainerAppCommand.Select(i => i.Spec).ToImmutableArray(),
                 AppCommandArgs = inputs.ContainerAppCommandArgs.Select(i => i.Spec).ToImmutableArray(),
                 DefaultArgs = inputs.ContainerDefaultArgs.Select(i => i.Spec).ToImmutableArray(),
-                AppCommandInstruction = NonEmpty(inputs.ContainerAppCommandInstruction) ?? "Entrypoint",
+                AppCommandInstruction = Instruction(inputs.ContainerAppCommandInstruction),
             },
             SourceDateEpoch = HostDefaults.SourceDateEpoch(inputs.SourceDateEpoch),
-            ArchivePath = ArchivePath(inputs, repository),
-            Registry = NonEmpty(inputs.ContainerRegistry),
-            LocalEngine = NonEmpty(inputs.LocalRegistry)?.ToLowerInvariant(),
-            RegistrySettings = new RegistrySettings
-            {
-                InsecureRegistries = HostDefaults.InsecureRegistries(inputs.InsecureRegistries, environment),
-                Parallelism = inputs.PushParallelism > 0 ? inputs.PushParallelism : new RegistrySettings().Parallelism,
-                ChunkedUploadThreshold = inputs.ChunkedUploadThreshold > 0 ? inputs.ChunkedUploadThreshold : new RegistrySettings().ChunkedUploadThreshold,
-            },
-            CacheDirectory = NonEmpty(inputs.CacheDirectory) ?? HostDefaults.CacheDirectory(environment),
-            Sbom = inputs.Sbom,
+            ArchivePath = output.ArchivePath,
+            Registry = output.Registry,
+            LocalEngine = output.LocalEngine,
+            RegistrySettings = RegistrySettings(inputs, environment),
+            CacheDirectory = CacheDirectory(inputs, environment),
+            Sbom = inputs.DistrolessSbom,
             SupplyChain = new SupplyChainPlan
             {
-                SigningKey = ProjectPath(inputs, NonEmpty(inputs.SigningKey)),
-                Provenance = inputs.Provenance,
+                SigningKey = ProjectPath(inputs, NonEmpty(inputs.DistrolessSigningKey)),
+                Provenance = inputs.DistrolessProvenance,
                 Project = NonEmpty(inputs.ProjectFile) is { } project ? Path.GetFileName(project) : null,
                 Configuration = NonEmpty(inputs.Configuration),
                 TargetFramework = NonEmpty(inputs.TargetFramework),
@@ -100,6 +92,72 @@ public static partial class ProjectPlanMapper
             },
         };
     }
+
+    /// <summary>
+    /// `dotnet msbuild -t:DistrolessRebase`: the image the project's publish made (at
+    /// DistrolessRebaseSource, else where the publish put it) gets a new base and goes back where
+    /// the publish puts it. Name, tags, archive path, suite, mirrors and lock come from the same
+    /// functions as <see cref="Map"/>, so publish and rebase cannot disagree about them.
+    /// </summary>
+    public static RebasePlan MapRebase(ProjectInputs inputs, Func<string, string?> environment)
+    {
+        var output = Output(inputs);
+        var (_, mirror, securityMirror) = Debian(inputs, environment);
+        return new RebasePlan
+        {
+            Source = RebaseSource(inputs, output),
+            Mirror = mirror,
+            SecurityMirror = securityMirror,
+            LockFile = NonEmpty(inputs.LockFile),
+            LockMode = LockModeOf(inputs),
+            CacheDirectory = CacheDirectory(inputs, environment),
+            Output = output,
+            RegistrySettings = RegistrySettings(inputs, environment),
+        };
+    }
+
+    /// <summary>Where the project's image goes: its name and tags, and the archive, registry or local engine.</summary>
+    private static OutputTarget Output(ProjectInputs inputs)
+    {
+        var repository = NonEmpty(inputs.ContainerRepository) ?? DerivedRepository(inputs.AssemblyName);
+        return new OutputTarget(repository, Tags(inputs), ArchivePath(inputs, repository), NonEmpty(inputs.ContainerRegistry),
+            NonEmpty(inputs.LocalRegistry)?.ToLowerInvariant());
+    }
+
+    /// <summary>The image to rebase: DistrolessRebaseSource (a file relative to the project, or a reference), else the pushed image, else the archive.</summary>
+    private static string RebaseSource(ProjectInputs inputs, OutputTarget output)
+    {
+        if (NonEmpty(inputs.DistrolessRebaseSource) is { } source)
+        {
+            return ProjectPath(inputs, source) is { } file && File.Exists(file) ? file : source;
+        }
+
+        return output.Registry is { } registry
+            ? $"{registry}/{output.Repository}:{output.Tags[0]}"
+            : output.ArchivePath ?? throw Errors.InvalidProperty("DistrolessRebaseSource", "", "the image to rebase (an archive path or a registry reference): the project pushes to no registry and writes no archive");
+    }
+
+    /// <summary>The Debian suite (lowercase; bookworm unless set) and the two mirrors for it.</summary>
+    private static (string Suite, string Mirror, string SecurityMirror) Debian(ProjectInputs inputs, Func<string, string?> environment)
+    {
+        var suite = NonEmpty(inputs.DistrolessDebianSuite)?.ToLowerInvariant() ?? DebianRelease.Default.Codename;
+        var (mirror, securityMirror) = HostDefaults.ResolveMirrors(inputs.DistrolessDebianMirror, inputs.DistrolessDebianSecurityMirror, suite, environment,
+            NonEmpty(inputs.DistrolessAptSourcesDirectory) ?? "/etc/apt");
+        return (suite, mirror, securityMirror);
+    }
+
+    private static LockMode LockModeOf(ProjectInputs inputs)
+        => inputs.DistrolessLocked ? LockMode.Locked : inputs.DistrolessUpdateLock ? LockMode.Update : LockMode.Auto;
+
+    private static string CacheDirectory(ProjectInputs inputs, Func<string, string?> environment)
+        => NonEmpty(inputs.DistrolessCacheDirectory) ?? HostDefaults.CacheDirectory(environment);
+
+    private static RegistrySettings RegistrySettings(ProjectInputs inputs, Func<string, string?> environment) => new()
+    {
+        InsecureRegistries = HostDefaults.InsecureRegistries(inputs.DistrolessInsecureRegistries, environment),
+        Parallelism = inputs.DistrolessPushParallelism > 0 ? inputs.DistrolessPushParallelism : new RegistrySettings().Parallelism,
+        ChunkedUploadThreshold = inputs.DistrolessChunkedUploadThreshold > 0 ? inputs.DistrolessChunkedUploadThreshold : new RegistrySettings().ChunkedUploadThreshold,
+    };
 
     /// <summary>A path as MSBuild paths are meant: relative to the project's directory (not to wherever dotnet was started).</summary>
     private static string? ProjectPath(ProjectInputs inputs, string? path)
@@ -145,7 +203,7 @@ public static partial class ProjectPlanMapper
         var relative = NonEmpty(item.GetMetadata("RelativePath")) ?? Path.GetFileName(item.Spec);
         // The copy in the publish directory is what was published (the item may point at obj/).
         var published = Path.Combine(publishDir, relative);
-        return new PublishedFile(File.Exists(published) ? published : item.GetMetadata("FullPath"), relative);
+        return new PublishedFile(File.Exists(published) ? published : item.GetMetadata("SourcePath"), relative);
     }
 
     private static ImmutableArray<string> Tags(ProjectInputs inputs)
@@ -162,7 +220,7 @@ public static partial class ProjectPlanMapper
     private static ImmutableSortedDictionary<string, string> Labels(ProjectInputs inputs)
     {
         var labels = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        foreach (var item in inputs.GeneratedLabels.Concat(inputs.ContainerLabels))
+        foreach (var item in inputs.GeneratedLabels.Concat(inputs.ContainerLabel))
         {
             var value = item.GetMetadata("Value");
             if (value.Length > 0)
@@ -174,16 +232,23 @@ public static partial class ProjectPlanMapper
         return labels.ToImmutable();
     }
 
-    private static string Port(ProjectItem item)
+    /// <summary>Text to a port; its range is the validator's check, so a replayed plan is checked alike.</summary>
+    private static ContainerPort Port(ProjectItem item)
     {
-        var type = NonEmpty(item.GetMetadata("Type"))?.ToLowerInvariant() ?? "tcp";
-        if (!int.TryParse(item.Spec, out var port) || port is < 1 or > 65535 || type is not ("tcp" or "udp"))
+        var type = NonEmpty(item.GetMetadata("Type")) ?? "tcp";
+        if (!int.TryParse(item.Spec.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || !Enum.TryParse<PortProtocol>(type, ignoreCase: true, out var protocol) || !Enum.IsDefined(protocol))
         {
             throw Errors.InvalidProperty("ContainerPort", $"{item.Spec}/{type}", "a port number 1-65535 with Type tcp or udp");
         }
 
-        return $"{port}/{type}";
+        return new ContainerPort(port, protocol);
     }
+
+    private static AppCommandInstruction Instruction(string? text)
+        => NonEmpty(text) is not { } value ? AppCommandInstruction.Entrypoint
+            : Enum.TryParse<AppCommandInstruction>(value, ignoreCase: true, out var instruction) && Enum.IsDefined(instruction) && !int.TryParse(value, out _) ? instruction
+            : throw Errors.InvalidProperty("ContainerAppCommandInstruction", value, "Entrypoint, DefaultArgs or None");
 
     /// <summary>The archive path: the one asked for, else the default when the image goes nowhere else.</summary>
     private static string? ArchivePath(ProjectInputs inputs, string repository)
@@ -205,7 +270,6 @@ public static partial class ProjectPlanMapper
             : requested;
     }
 
-    /// <summary>An assembly name as an image name, the way the .NET SDK derives it: lowercase, invalid characters to '-'.</summary>
     /// <summary>
     /// The image name when ContainerRepository is not set: the AssemblyName, normalized. When even
     /// that is no valid name, the error says so in terms of the two properties (the user set neither
@@ -241,12 +305,4 @@ public static partial class ProjectPlanMapper
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
-    /// <summary>A true/false property: empty takes the default, anything else but true or false is DSTL1004.</summary>
-    private static bool Flag(string? value, string property, bool fallback) => NonEmpty(value)?.ToLowerInvariant() switch
-    {
-        null => fallback,
-        "true" => true,
-        "false" => false,
-        _ => throw Errors.InvalidProperty(property, value!.Trim(), "true or false"),
-    };
 }

@@ -120,7 +120,7 @@ public static class ProvenanceFactory
             baseSettings["slim"] = plan.Base.Slim;
             baseSettings["debug"] = plan.Base.Debug;
             baseSettings["invariantGlobalization"] = plan.Base.InvariantGlobalization;
-            baseSettings["lockMode"] = plan.Base.LockFile is null ? "None" : plan.Base.LockMode;
+            baseSettings["lockMode"] = plan.Base.LockFile is null ? "None" : plan.Base.LockMode.ToString();
         }
 
         parameters["base"] = baseSettings;
@@ -137,11 +137,11 @@ public static class ProvenanceFactory
             ["workingDirectory"] = container.WorkingDirectory,
             ["environment"] = new JsonObject(container.Environment.Select(e => new KeyValuePair<string, JsonNode?>(e.Name, e.Value))),
             ["labels"] = new JsonObject(container.Labels.Select(l => new KeyValuePair<string, JsonNode?>(l.Key, l.Value))),
-            ["ports"] = Array(container.Ports),
+            ["ports"] = Array(container.Ports.Select(p => p.ToString())),
             ["appCommand"] = Array(container.AppCommand),
             ["appCommandArgs"] = Array(container.AppCommandArgs),
             ["defaultArgs"] = Array(container.DefaultArgs),
-            ["appCommandInstruction"] = container.AppCommandInstruction,
+            ["appCommandInstruction"] = container.AppCommandInstruction.ToString(),
         };
         parameters["sbom"] = plan.Sbom;
         parameters["sourceDateEpoch"] = plan.SourceDateEpoch;

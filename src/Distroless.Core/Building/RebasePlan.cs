@@ -1,3 +1,4 @@
+using Distroless.Base;
 using System.Collections.Immutable;
 
 namespace Distroless.Building;
@@ -18,7 +19,7 @@ public sealed record RebasePlan
     /// <summary>A lock to build the base from (Auto/Locked), or to write (Update); null to resolve afresh.</summary>
     public string? LockFile { get; init; }
 
-    public string LockMode { get; init; } = "Auto";
+    public LockMode LockMode { get; init; } = LockMode.Auto;
 
     public required string CacheDirectory { get; init; }
 

@@ -1,3 +1,4 @@
+using Distroless.Base;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -33,7 +34,7 @@ public static class UpToDateCheck
                 return "the image goes to a registry or an engine";
             }
 
-            if (plan.Base.LockFile is null || plan.Base.LockMode is "Update" or "None")
+            if (plan.Base.LockFile is null || plan.Base.LockMode is LockMode.Update or LockMode.None)
             {
                 return "no lock file pins the base";
             }

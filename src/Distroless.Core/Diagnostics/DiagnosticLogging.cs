@@ -10,7 +10,7 @@ namespace Distroless.Diagnostics;
 public static class DiagnosticLogging
 {
     public static void LogDiagnostic(this ILogger logger, Diagnostic diagnostic, LogLevel level = LogLevel.Warning)
-        => logger.Log(level, EventIdOf(diagnostic.Code), "{Message} {Fix}", diagnostic.Message, diagnostic.Fix);
+        => logger.Log(level, EventIdOf(diagnostic.Code), "{Message} {Fix}", diagnostic.MessageText, diagnostic.FixText);
 
     /// <summary>The DSTL code an event id carries, or null for an ordinary log line.</summary>
     public static string? CodeOf(EventId eventId)

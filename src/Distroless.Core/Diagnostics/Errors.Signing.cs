@@ -14,7 +14,7 @@ public static partial class Errors
     public static DistrolessException SigningKeyUnreadable(string path, string reason) => E(
         DiagnosticCodes.SigningKeyUnreadable,
         $"cannot read the signing key \"{path}\": {reason}.",
-        "Set DistrolessSigningKey to the path of a PEM private key file this build can read (relative paths are relative to the project).");
+        $"Set {Setting.Named("DistrolessSigningKey")} to the path of a PEM private key file this build can read (relative paths are relative to the project).");
 
     public static DistrolessException SigningKeyMalformed(string path, string reason) => E(
         DiagnosticCodes.SigningKeyMalformed,

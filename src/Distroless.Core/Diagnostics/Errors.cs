@@ -30,8 +30,8 @@ public static partial class Errors
     public static DistrolessException NoDebianMirror(string which, string property, string variable) => E(
         DiagnosticCodes.NoDebianMirror,
         $"no Debian {which} mirror is configured.",
-        $"Set the MSBuild property {property} (or the environment variable {variable}) to the mirror's URI, " +
-        "for example -p:" + property + "=http://<mirror>/debian; or list the mirror in /etc/apt/sources.list.d/.");
+        $"Set {Setting.Named(property)} (or the environment variable {variable}) to the mirror's URI, for example " +
+        Setting.Assigned(property, $"http://<mirror>/{(which == "security" ? "debian-security" : "debian")}") + "; or list the mirror in /etc/apt/sources.list.d/.");
 
     public static DistrolessException UnsupportedRuntimeIdentifier(string rid) => E(
         DiagnosticCodes.UnsupportedRuntimeIdentifier,
@@ -51,19 +51,19 @@ public static partial class Errors
 
     public static DistrolessException InvalidProperty(string name, string value, string expected) => E(
         DiagnosticCodes.InvalidProperty,
-        $"{name} has the invalid value \"{value}\".",
+        $"{Setting.Named(name)} has the invalid value \"{value}\".",
         $"Use {expected}.");
 
     public static DistrolessException UnsupportedSuite(string suite, IEnumerable<string> supported) => E(
         DiagnosticCodes.UnsupportedSuite,
         $"the Debian suite \"{suite}\" is not supported.",
-        $"Set DistrolessDebianSuite to one of: {string.Join(", ", supported)}.");
+        $"Set {Setting.Named("DistrolessDebianSuite")} to one of: {string.Join(", ", supported)}.");
 
     /// <summary>DSTL1004 for a value the user never set: it says where the value came from and which property replaces it.</summary>
     public static DistrolessException InvalidDerivedProperty(string name, string value, string source, string sourceValue, string expected) => E(
         DiagnosticCodes.InvalidProperty,
-        $"{name} is not set, so it is derived from {source} \"{sourceValue}\" as \"{value}\", which is not valid.",
-        $"Set {name} to {expected}.");
+        $"{Setting.Named(name)} is not set, so it is derived from {Setting.Named(source)} \"{sourceValue}\" as \"{value}\", which is not valid.",
+        $"Set {Setting.Named(name)} to {expected}.");
 
     public static DistrolessException UnknownContainerUser(string user, string kind, string name, string image, IReadOnlyList<string> existing)
     {
@@ -72,7 +72,7 @@ public static partial class Errors
             DiagnosticCodes.UnknownContainerUser,
             $"ContainerUser \"{user}\" names the {kind} \"{name}\", which {image} does not have " +
             (existing.Count == 0 ? $"(it has no {file})." : $"in {file} (it has: {string.Join(", ", existing)})."),
-            "Set ContainerUser to " + (existing.Count == 0 ? "" : "one of those names, or to ") +
+            $"Set {Setting.Named("ContainerUser")} to " + (existing.Count == 0 ? "" : "one of those names, or to ") +
             "a numeric uid[:gid] (e.g. 65532), which needs no entry.");
     }
 
@@ -135,7 +135,7 @@ public static partial class Errors
     public static DistrolessException LockFileOutOfDate(string path, string change) => E(
         DiagnosticCodes.LockFileOutOfDate,
         $"the lock file \"{path}\" does not match this build: {change}.",
-        "Run the publish once with -p:DistrolessUpdateLock=true (or without -p:DistrolessLocked=true) and commit the updated lock file.");
+        $"Run the publish once with {Setting.Assigned("DistrolessUpdateLock", "true")} (or without {Setting.Assigned("DistrolessLocked", "true")}) and commit the updated lock file.");
 
     public static DistrolessException NoArchiveAtMirror(string mirror, string inRelease, string package) => E(
         DiagnosticCodes.ArchiveUnreachable,
@@ -146,7 +146,7 @@ public static partial class Errors
     public static DistrolessException LockedPackageGone(string package, string version, string url) => E(
         DiagnosticCodes.LockedPackageGone,
         $"the locked package {package} {version} is no longer on the mirror ({url}).",
-        "Debian removes superseded versions: update the lock with -p:DistrolessUpdateLock=true, or point the mirror at a snapshot that has it.");
+        $"Debian removes superseded versions: update the lock with {Setting.Assigned("DistrolessUpdateLock", "true")}, or point the mirror at a snapshot that has it.");
 
     public static DistrolessException MalformedLockFile(string path, string detail) => E(
         DiagnosticCodes.MalformedLockFile,

@@ -20,7 +20,8 @@ internal sealed class TaskLogger(TaskLoggingHelper log) : ILogger
 
     public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
     {
-        var message = "Distroless: " + formatter(state, exception);
+        var text = SettingStyle.MSBuild.Render(formatter(state, exception));
+        var message = "Distroless: " + text;
         switch (logLevel)
         {
             case LogLevel.Critical or LogLevel.Error:
@@ -29,7 +30,7 @@ internal sealed class TaskLogger(TaskLoggingHelper log) : ILogger
             case LogLevel.Warning when DiagnosticLogging.CodeOf(eventId) is { } code:
                 // A coded diagnostic: MSBuild shows "warning DSTLnnnn: …", as for the task's own.
                 log.LogWarning(subcategory: null, warningCode: code, helpKeyword: code, helpLink: null, file: null,
-                    lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: formatter(state, exception));
+                    lineNumber: 0, columnNumber: 0, endLineNumber: 0, endColumnNumber: 0, message: text);
                 break;
             case LogLevel.Warning:
                 log.LogWarning(message);

@@ -31,8 +31,8 @@ public sealed class BaseImagePlanValidationTests
         yield return Case("a Windows runtime identifier", UnsupportedRuntimeIdentifier, "win-x64", p => p with { RuntimeIdentifiers = ["linux-x64", "win-x64"] });
         yield return Case("no runtime identifier", InvalidProperty, "ContainerRuntimeIdentifiers", p => p with { RuntimeIdentifiers = [] });
         yield return Case("a runtime identifier twice", InvalidProperty, "ContainerRuntimeIdentifiers", p => p with { RuntimeIdentifiers = ["linux-x64", "linux-x64"] });
-        yield return Case("an unknown flavor", InvalidProperty, "flavor", p => p with { Flavor = "full" });
-        yield return Case("an unknown lock mode", InvalidProperty, "DistrolessLockMode", p => p with { LockMode = "Sometimes" });
+        yield return Case("an unknown flavor", InvalidProperty, "flavor", p => p with { Flavor = (BaseImageFlavor)7 });
+        yield return Case("an unknown lock mode", InvalidProperty, "DistrolessLockMode", p => p with { LockMode = (Distroless.Base.LockMode)9 });
         yield return Case("a negative SOURCE_DATE_EPOCH", InvalidProperty, "SOURCE_DATE_EPOCH", p => p with { SourceDateEpoch = -1 });
         yield return Case("an uppercase repository", InvalidProperty, "ContainerRepository", p => p with { Output = p.Output with { Repository = "Shop/Base" } });
         yield return Case("a tag with a slash", InvalidProperty, "ContainerImageTags", p => p with { Output = p.Output with { Tags = ["a/b"] } });
@@ -72,9 +72,9 @@ public sealed class BaseImagePlanValidationTests
             RuntimeIdentifiers = ["linux-x64", "linux-arm64"],
             Mirror = "http://deb.test/debian",
             SecurityMirror = "https://deb.test/debian-security",
-            Flavor = "aot",
+            Flavor = BaseImageFlavor.Aot,
             ExtraPackages = ["libgssapi-krb5-2", "libfoo1 (>= 1.2)"],
-            LockMode = "update",
+            LockMode = Distroless.Base.LockMode.Update,
             CacheDirectory = "/tmp/cache",
             Output = new OutputTarget("shop/base", ["bookworm"], ArchivePath: null, "ghcr.io", LocalEngine: null),
         }), Throws.Nothing);

@@ -49,7 +49,7 @@ public sealed class ImagePlanJsonTests
                 ["org.opencontainers.image.title"] = "Shop API",
                 ["org.opencontainers.image.version"] = "1.2.3",
             }),
-            Ports = ["8080/tcp", "53/udp"],
+            Ports = [new ContainerPort(8080), new ContainerPort(53, PortProtocol.Udp)],
         },
         SourceDateEpoch = 1_750_000_000,
         ArchivePath = "/src/bin/shop-api.tar",

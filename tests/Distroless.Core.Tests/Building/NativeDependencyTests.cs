@@ -93,7 +93,7 @@ public sealed class NativeDependencyTests
         {
             CacheDirectory = temp.Combine("cold-cache"),
             ArchivePath = temp.Combine("out", "again.tar"),
-            Base = plan.Base with { LockMode = "Locked" },
+            Base = plan.Base with { LockMode = LockMode.Locked },
         });
 
         var requested = archive.RequestCounts.Where(r => r.Value != before.GetValueOrDefault(r.Key)).Select(r => r.Key).ToList();
@@ -154,7 +154,7 @@ public sealed class NativeDependencyTests
         using var _ = temp;
         var archive = Archive();
         await Containerizer(archive, new CapturingLogger()).BuildAsync(plan);
-        var (changed, changedTemp) = Setup(p => p with { Base = p.Base with { LockFile = plan.Base.LockFile, LockMode = "Locked" } },
+        var (changed, changedTemp) = Setup(p => p with { Base = p.Base with { LockFile = plan.Base.LockFile, LockMode = LockMode.Locked } },
             ("libextra.so", ElfBuilder.Library("libextra.so", "libfreetype.so.6").Build()));
         using var __ = changedTemp;
 

@@ -23,17 +23,17 @@ public sealed class ProjectInputsFileTests
         ContainerImageTags = "1.0;latest",
         ContainerUser = Awkward,
         SelfContained = true,
-        Slim = false,
-        PushParallelism = 7,
-        ChunkedUploadThreshold = 5_248_080,
+        DistrolessSlim = false,
+        DistrolessPushParallelism = 7,
+        DistrolessChunkedUploadThreshold = 5_248_080,
         PublishedFiles =
         [
-            new ProjectItem("obj/Api.dll", ("RelativePath", "Api.dll"), ("FullPath", "/src/shop/obj/Api.dll")),
+            new ProjectItem("obj/Api.dll", ("RelativePath", "Api.dll"), ("SourcePath", "/src/shop/obj/Api.dll")),
             new ProjectItem("C:\\nuget\\x.dll", ("RelativePath", "x.dll")),
         ],
         ContainerAppCommandArgs = [new ProjectItem("--urls=http://*:8080"), new ProjectItem("-v"), new ProjectItem("-v")],
-        ContainerLabels = [new ProjectItem("com.example.note", ("Value", Awkward)), new ProjectItem("empty")],
-        ContainerEnvironmentVariables = [new ProjectItem("A\tB", ("Value", "x=y"))],
+        ContainerLabel = [new ProjectItem("com.example.note", ("Value", Awkward)), new ProjectItem("empty")],
+        ContainerEnvironmentVariable = [new ProjectItem("A\tB", ("Value", "x=y"))],
     };
 
     private static ProjectInputs RoundTrip(ProjectInputs inputs) => ProjectInputsFile.Parse(ProjectInputsFile.Write(inputs).ToList(), "test");
@@ -49,14 +49,14 @@ public sealed class ProjectInputsFileTests
             Assert.That(ProjectInputsFile.Write(back), Is.EqualTo(ProjectInputsFile.Write(sample)));
             Assert.That(back.ContainerUser, Is.EqualTo(Awkward));
             Assert.That(back.ContainerImageTags, Is.EqualTo("1.0;latest"), "one value, not one line per tag");
-            Assert.That(back.Slim, Is.False);
+            Assert.That(back.DistrolessSlim, Is.False);
             Assert.That(back.SelfContained, Is.True);
-            Assert.That(back.ChunkedUploadThreshold, Is.EqualTo(5_248_080));
+            Assert.That(back.DistrolessChunkedUploadThreshold, Is.EqualTo(5_248_080));
             Assert.That(back.ContainerAppCommandArgs.Select(i => i.Spec), Is.EqualTo(new[] { "--urls=http://*:8080", "-v", "-v" }));
-            Assert.That(back.ContainerLabels[0].GetMetadata("Value"), Is.EqualTo(Awkward));
-            Assert.That(back.ContainerEnvironmentVariables[0].Spec, Is.EqualTo("A\tB"), "a spec is the rest of its line");
+            Assert.That(back.ContainerLabel[0].GetMetadata("Value"), Is.EqualTo(Awkward));
+            Assert.That(back.ContainerEnvironmentVariable[0].Spec, Is.EqualTo("A\tB"), "a spec is the rest of its line");
             Assert.That(back.PublishedFiles[1].Spec, Is.EqualTo("C:\\nuget\\x.dll"));
-            Assert.That(back.PublishedFiles[1].GetMetadata("FullPath"), Is.Empty);
+            Assert.That(back.PublishedFiles[1].GetMetadata("SourcePath"), Is.Empty);
         });
     }
 
@@ -76,9 +76,9 @@ public sealed class ProjectInputsFileTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(back.Slim, Is.True);
-            Assert.That(back.Sbom, Is.True);
-            Assert.That(back.Incremental, Is.True);
+            Assert.That(back.DistrolessSlim, Is.True);
+            Assert.That(back.DistrolessSbom, Is.True);
+            Assert.That(back.DistrolessIncremental, Is.True);
             Assert.That(back.PublishDir, Is.Empty);
             Assert.That(back.ContainerUser, Is.Null);
             Assert.That(back.PublishedFiles, Is.Empty);
@@ -89,9 +89,9 @@ public sealed class ProjectInputsFileTests
     [Test]
     public void A_file_as_msbuild_writes_it_reads_like_the_task_parameters()
     {
-        var lines = ("P\tProjectFile\tC:%5Csrc%5CApi.csproj\r\nP\tSlim\t\r\nP\tSbom\tFalse\r\nP\tDebug\t!false\r\nP\tLocked\toff\r\n" +
-                "P\tContainerUser\t\r\nP\tPushParallelism\t 3 \r\n" +
-                "I\tContainerPorts\t8080\r\nI\tContainerPorts\t53\r\nM\tContainerPorts\tType\ttcp\r\nM\tContainerPorts\tType\tudp\r\n" +
+        var lines = ("P\tProjectFile\tC:%5Csrc%5CApi.csproj\r\nP\tDistrolessSlim\t\r\nP\tDistrolessSbom\tFalse\r\nP\tDistrolessDebug\t!false\r\nP\tDistrolessLocked\toff\r\n" +
+                "P\tContainerUser\t\r\nP\tDistrolessPushParallelism\t 3 \r\n" +
+                "I\tContainerPort\t8080\r\nI\tContainerPort\t53\r\nM\tContainerPort\tType\ttcp\r\nM\tContainerPort\tType\tudp\r\n" +
                 "I\tGeneratedLabels\torg.opencontainers.image.description\r\nM\tGeneratedLabels\tValue\t%0A\tLine one%0A\tLine two%0A  \r\n")
             .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
@@ -100,13 +100,13 @@ public sealed class ProjectInputsFileTests
         Assert.Multiple(() =>
         {
             Assert.That(inputs.ProjectFile, Is.EqualTo("C:\\src\\Api.csproj"));
-            Assert.That(inputs.Slim, Is.True, "empty is not set: the default stays");
-            Assert.That(inputs.Sbom, Is.False);
-            Assert.That(inputs.Debug, Is.True, "MSBuild's boolean spellings");
-            Assert.That(inputs.Locked, Is.False);
+            Assert.That(inputs.DistrolessSlim, Is.True, "empty is not set: the default stays");
+            Assert.That(inputs.DistrolessSbom, Is.False);
+            Assert.That(inputs.DistrolessDebug, Is.True, "MSBuild's boolean spellings");
+            Assert.That(inputs.DistrolessLocked, Is.False);
             Assert.That(inputs.ContainerUser, Is.Null);
-            Assert.That(inputs.PushParallelism, Is.EqualTo(3));
-            Assert.That(inputs.ContainerPorts.Select(p => $"{p.Spec}/{p.GetMetadata("type")}"), Is.EqualTo(new[] { "8080/tcp", "53/udp" }));
+            Assert.That(inputs.DistrolessPushParallelism, Is.EqualTo(3));
+            Assert.That(inputs.ContainerPort.Select(p => $"{p.Spec}/{p.GetMetadata("type")}"), Is.EqualTo(new[] { "8080/tcp", "53/udp" }));
             Assert.That(inputs.GeneratedLabels.Single().GetMetadata("Value"), Is.EqualTo("\n\tLine one\n\tLine two\n  "));
         });
     }
@@ -119,14 +119,14 @@ public sealed class ProjectInputsFileTests
     {
         yield return new TestCaseData(new[] { "X\tAssemblyName\tApi" }, "line 1", "expected P, I or M").SetName("an unknown kind of line");
         yield return new TestCaseData(new[] { "P\tAssemblyName" }, "line 1", "expected P, I or M").SetName("a property line without a value field");
-        yield return new TestCaseData(new[] { "P\tAssemblyNam\tApi" }, "line 1", "no parameter AssemblyNam").SetName("an unknown parameter");
-        yield return new TestCaseData(new[] { "P\tContainerPorts\t80" }, "line 1", "is an item list").SetName("an item list as a property");
+        yield return new TestCaseData(new[] { "P\tAssemblyNam\tApi" }, "line 1", "no input AssemblyNam").SetName("an unknown parameter");
+        yield return new TestCaseData(new[] { "P\tContainerPort\t80" }, "line 1", "is an item list").SetName("an item list as a property");
         yield return new TestCaseData(new[] { "I\tContainerUser\troot" }, "line 1", "is a property").SetName("a property as an item list");
         yield return new TestCaseData(new[] { "P\tAssemblyName\tA", "P\tAssemblyName\tB" }, "line 2", "given twice").SetName("a property given twice");
         yield return new TestCaseData(new[] { "P\tAssemblyName\t50%" }, "line 1", "%25").SetName("a percent sign that is not an escape");
-        yield return new TestCaseData(new[] { "I\tContainerPorts\t80", "I\tContainerPorts\t81", "M\tContainerPorts\tType\ttcp" },
-            "ContainerPorts", "2 items but 1 Type").SetName("fewer metadata lines than items");
-        yield return new TestCaseData(new[] { "M\tContainerPorts\tType\ttcp" }, "ContainerPorts", "no items").SetName("metadata without items");
+        yield return new TestCaseData(new[] { "I\tContainerPort\t80", "I\tContainerPort\t81", "M\tContainerPort\tType\ttcp" },
+            "ContainerPort", "2 items but 1 Type").SetName("fewer metadata lines than items");
+        yield return new TestCaseData(new[] { "M\tContainerPort\tType\ttcp" }, "ContainerPort", "no items").SetName("metadata without items");
     }
 
     [TestCaseSource(nameof(Malformed))]
@@ -138,9 +138,9 @@ public sealed class ProjectInputsFileTests
         Assert.That(e.Diagnostic.Message, Does.Contain("\"/obj/distroless.inputs.tsv\"").And.Contain(where).And.Contain(why));
     }
 
-    [TestCase("Slim", "maybe", "true or false")]
-    [TestCase("PushParallelism", "many", "a whole number")]
-    [TestCase("ChunkedUploadThreshold", "1.5", "a whole number")]
+    [TestCase("DistrolessSlim", "maybe", "true or false")]
+    [TestCase("DistrolessPushParallelism", "many", "a whole number")]
+    [TestCase("DistrolessChunkedUploadThreshold", "1.5", "a whole number")]
     public void A_value_of_the_wrong_type_is_the_invalid_property(string name, string value, string expected)
     {
         var e = Assert.Throws<DistrolessException>(() => ProjectInputsFile.Parse([$"P\t{name}\t{value}"], "f"))!;
@@ -172,7 +172,7 @@ public sealed class ProjectInputsFileTests
     public void Every_parameter_has_a_type_the_file_can_carry()
     {
         var unsupported = typeof(ProjectInputs).GetProperties()
-            .Where(p => p.CanWrite && !ProjectInputsFile.SupportedTypes.Contains(p.PropertyType))
+            .Where(p => p.CanWrite && !ProjectInputsBinder.SupportedTypes.Contains(p.PropertyType))
             .Select(p => $"{p.Name}: {p.PropertyType.Name}");
 
         Assert.That(unsupported, Is.Empty);

@@ -1,3 +1,4 @@
+using Distroless.Base;
 using Distroless.Building;
 using Distroless.Diagnostics;
 using Distroless.Testing;
@@ -25,8 +26,8 @@ public sealed class ProjectPlanMapperTests
         ProjectFile = "/src/shop/Shop.Api.csproj",
         PublishDir = publishDir,
         AssemblyName = "Shop.Api",
-        SdkRuntimeIdentifier = "linux-x64",
-        PublishedFiles = [new ProjectItem("obj/Shop.Api.dll", ("RelativePath", "Shop.Api.dll"), ("FullPath", "/src/shop/obj/Shop.Api.dll"))],
+        NETCoreSdkRuntimeIdentifier = "linux-x64",
+        PublishedFiles = [new ProjectItem("obj/Shop.Api.dll", ("RelativePath", "Shop.Api.dll"), ("SourcePath", "/src/shop/obj/Shop.Api.dll"))],
     };
 
     private static ImagePlan Map(ProjectInputs inputs) => ProjectPlanMapper.Map(inputs, Mirrors);
@@ -42,10 +43,10 @@ public sealed class ProjectPlanMapperTests
             Assert.That(plan.Tags, Is.EqualTo(new[] { "latest" }));
             Assert.That(plan.Base.RuntimeIdentifier, Is.EqualTo("linux-x64"), "the SDK's own RID for a portable publish");
             Assert.That((plan.Base.Mirror, plan.Base.SecurityMirror), Is.EqualTo(("http://env.test/debian", "http://env.test/debian-security")));
-            Assert.That(plan.Base.LockMode, Is.EqualTo("Auto"));
+            Assert.That(plan.Base.LockMode, Is.EqualTo(LockMode.Auto));
             Assert.That(plan.Container.User, Is.EqualTo("65532"));
             Assert.That(plan.Container.WorkingDirectory, Is.EqualTo("/app"));
-            Assert.That(plan.Container.AppCommandInstruction, Is.EqualTo("Entrypoint"));
+            Assert.That(plan.Container.AppCommandInstruction, Is.EqualTo(AppCommandInstruction.Entrypoint));
             Assert.That(plan.App.AppHost, Is.EqualTo("Shop.Api"));
             Assert.That(plan.App.DepsJsonPath, Is.EqualTo(Path.Combine("/src/shop/publish/", "Shop.Api.deps.json")));
             Assert.That(plan.App.Runtime.NuGetSettingsRoot, Is.EqualTo("/src/shop"));
@@ -60,8 +61,8 @@ public sealed class ProjectPlanMapperTests
     {
         var inputs = Project("/src/shop/publish/") with
         {
-            SigningKey = "keys/signing.pem",
-            Provenance = false,
+            DistrolessSigningKey = "keys/signing.pem",
+            DistrolessProvenance = false,
             Configuration = "Release",
             TargetFramework = "net10.0",
             ProjectAssetsFile = "/src/shop/obj/project.assets.json",
@@ -87,7 +88,7 @@ public sealed class ProjectPlanMapperTests
             Assert.That(plan.SupplyChain.AssetsFile, Is.EqualTo("/src/shop/obj/project.assets.json"));
             Assert.That(plan.SupplyChain.Invocation?.InvocationId, Is.EqualTo("https://github.com/octo/shop/actions/runs/1/attempts/1"));
             Assert.That(plan.ToJson(), Does.Not.Contain("never-in-a-plan"));
-            Assert.That(Map(Project("/p/") with { SigningKey = "/abs/key.pem" }).SupplyChain.SigningKey, Is.EqualTo("/abs/key.pem"));
+            Assert.That(Map(Project("/p/") with { DistrolessSigningKey = "/abs/key.pem" }).SupplyChain.SigningKey, Is.EqualTo("/abs/key.pem"));
             Assert.That(Map(Project("/p/")).SupplyChain, Is.EqualTo(new SupplyChainPlan { Project = "Shop.Api.csproj" }), "no key, provenance on: nothing signed");
         });
     }
@@ -122,28 +123,6 @@ public sealed class ProjectPlanMapperTests
     public void ContainerImageTags_is_split_on_semicolons()
         => Assert.That(Map(Project("/p/") with { ContainerImageTags = " 1.0 ;latest;" }).Tags, Is.EqualTo(new[] { "1.0", "latest" }));
 
-    [TestCase(null, null, true, false)]
-    [TestCase("False", "TRUE", false, true)]
-    [TestCase(" true ", "", true, false)]
-    public void Native_dependency_switches_take_true_or_false_and_default_to_resolving(string? resolve, string? strict, bool resolves, bool isStrict)
-    {
-        var plan = Map(Project("/p/") with { ResolveNativeDependencies = resolve, StrictNativeDependencies = strict });
-
-        Assert.That((plan.Base.ResolveNativeDependencies, plan.Base.StrictNativeDependencies), Is.EqualTo((resolves, isStrict)));
-    }
-
-    [Test]
-    public void A_native_dependency_switch_that_is_not_true_or_false_is_DSTL1004()
-    {
-        var e = Assert.Throws<DistrolessException>(() => Map(Project("/p/") with { ResolveNativeDependencies = "sometimes" }))!;
-
-        Assert.Multiple(() =>
-        {
-            Assert.That(e.Code, Is.EqualTo(DiagnosticCodes.InvalidProperty));
-            Assert.That(e.Message, Does.Contain("DistrolessResolveNativeDependencies has the invalid value \"sometimes\""));
-        });
-    }
-
     [Test]
     public void ContainerImageTag_and_ContainerImageTags_together_are_DSTL1004()
     {
@@ -158,7 +137,7 @@ public sealed class ProjectPlanMapperTests
         var plan = Map(Project("/p/") with
         {
             GeneratedLabels = [new ProjectItem("org.opencontainers.image.title", ("Value", "Shop")), new ProjectItem("org.opencontainers.image.url")],
-            ContainerLabels = [new ProjectItem("org.opencontainers.image.title", ("Value", "Api"))],
+            ContainerLabel = [new ProjectItem("org.opencontainers.image.title", ("Value", "Api"))],
         });
 
         Assert.That(plan.Container.Labels, Is.EqualTo(new Dictionary<string, string> { ["org.opencontainers.image.title"] = "Api" }));
@@ -169,14 +148,14 @@ public sealed class ProjectPlanMapperTests
     {
         var plan = Map(Project("/p/") with
         {
-            ContainerPorts = [new ProjectItem("8080"), new ProjectItem("53", ("Type", "UDP"))],
-            ContainerEnvironmentVariables = [new ProjectItem("B", ("Value", "2")), new ProjectItem("A", ("Value", "1;x"))],
+            ContainerPort = [new ProjectItem("8080"), new ProjectItem("53", ("Type", "UDP"))],
+            ContainerEnvironmentVariable = [new ProjectItem("B", ("Value", "2")), new ProjectItem("A", ("Value", "1;x"))],
             ContainerAppCommandArgs = [new ProjectItem("-v"), new ProjectItem("--name"), new ProjectItem("-v")],
         });
 
         Assert.Multiple(() =>
         {
-            Assert.That(plan.Container.Ports, Is.EqualTo(new[] { "8080/tcp", "53/udp" }));
+            Assert.That(plan.Container.Ports.Select(p => p.ToString()), Is.EqualTo(new[] { "8080/tcp", "53/udp" }));
             Assert.That(plan.Container.Environment, Is.EqualTo(new[] { new EnvironmentVariable("B", "2"), new EnvironmentVariable("A", "1;x") }));
             Assert.That(plan.Container.AppCommandArgs, Is.EqualTo(new[] { "-v", "--name", "-v" }));
         });
@@ -187,7 +166,14 @@ public sealed class ProjectPlanMapperTests
     [TestCase("http", "tcp")]
     public void A_bad_port_is_DSTL1004(string port, string type)
     {
-        var e = Assert.Throws<DistrolessException>(() => Map(Project("/p/") with { ContainerPorts = [new ProjectItem(port, ("Type", type))] }))!;
+        // Text that is no port fails in the mapper; a number out of range in the validator, which
+        // checks a replayed plan alike.
+        var e = Assert.Throws<DistrolessException>(() => ImagePlanValidator.Validate(
+            Map(Project("/p/") with
+            {
+                ContainerPort = [new ProjectItem(port, ("Type", type))],
+                PublishedFiles = [new ProjectItem("/p/Shop.Api", ("RelativePath", "Shop.Api"))],
+            })))!;
 
         Assert.That(e.Diagnostic.Message, Does.StartWith("ContainerPort has the invalid value"));
     }
@@ -197,8 +183,8 @@ public sealed class ProjectPlanMapperTests
     {
         var plan = Map(Project("/p/") with
         {
-            ExtraPackages = [new ProjectItem("curl"), new ProjectItem("tzdata", ("Version", "2024a-0")), new ProjectItem(" jq ", ("Version", ">= 1.6"))],
-            ExcludedPackages = [new ProjectItem(" libicu72 ")],
+            DistrolessPackage = [new ProjectItem("curl"), new ProjectItem("tzdata", ("Version", "2024a-0")), new ProjectItem(" jq ", ("Version", ">= 1.6"))],
+            DistrolessExcludePackage = [new ProjectItem(" libicu72 ")],
         });
 
         Assert.That(plan.Base.ExtraPackages, Is.EqualTo(new[] { "curl", "tzdata (= 2024a-0)", "jq (>= 1.6)" }));
@@ -236,8 +222,8 @@ public sealed class ProjectPlanMapperTests
         {
             PublishedFiles =
             [
-                new ProjectItem("obj/Shop.Api.dll", ("RelativePath", "Shop.Api.dll"), ("FullPath", "/src/obj/Shop.Api.dll")),
-                new ProjectItem("obj/Shop.Api.pdb", ("RelativePath", "Shop.Api.pdb"), ("FullPath", "/src/obj/Shop.Api.pdb")),
+                new ProjectItem("obj/Shop.Api.dll", ("RelativePath", "Shop.Api.dll"), ("SourcePath", "/src/obj/Shop.Api.dll")),
+                new ProjectItem("obj/Shop.Api.pdb", ("RelativePath", "Shop.Api.pdb"), ("SourcePath", "/src/obj/Shop.Api.pdb")),
             ],
         };
 
@@ -280,10 +266,10 @@ public sealed class ProjectPlanMapperTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(Map(Project("/p/") with { NativeAot = true }).App.SelfContained, Is.True);
-            Assert.That(Map(Project("/p/") with { Locked = true, UpdateLock = true }).Base.LockMode, Is.EqualTo("Locked"));
-            Assert.That(Map(Project("/p/") with { UpdateLock = true }).Base.LockMode, Is.EqualTo("Update"));
-            Assert.That(Map(Project("/p/") with { DebianSuite = " Trixie " }).Base.Suite, Is.EqualTo("trixie"));
+            Assert.That(Map(Project("/p/") with { PublishAot = true }).App.SelfContained, Is.True);
+            Assert.That(Map(Project("/p/") with { DistrolessLocked = true, DistrolessUpdateLock = true }).Base.LockMode, Is.EqualTo(LockMode.Locked));
+            Assert.That(Map(Project("/p/") with { DistrolessUpdateLock = true }).Base.LockMode, Is.EqualTo(LockMode.Update));
+            Assert.That(Map(Project("/p/") with { DistrolessDebianSuite = " Trixie " }).Base.Suite, Is.EqualTo("trixie"));
         });
     }
 
@@ -295,8 +281,8 @@ public sealed class ProjectPlanMapperTests
         var plan = ProjectPlanMapper.Map(Project("/p/") with
         {
             SourceDateEpoch = "1700000000",
-            InsecureRegistries = "a.test",
-            PushParallelism = 2,
+            DistrolessInsecureRegistries = "a.test",
+            DistrolessPushParallelism = 2,
         }, env);
 
         Assert.Multiple(() =>
@@ -314,12 +300,61 @@ public sealed class ProjectPlanMapperTests
         var inputs = Project("/p/") with
         {
             ContainerImageTags = "1.0;latest",
-            ContainerLabels = [new ProjectItem("note", ("Value", "two\nlines"))],
-            ContainerEnvironmentVariables = [new ProjectItem("PATHS", ("Value", "C:\\a;%TEMP%"))],
+            ContainerLabel = [new ProjectItem("note", ("Value", "two\nlines"))],
+            ContainerEnvironmentVariable = [new ProjectItem("PATHS", ("Value", "C:\\a;%TEMP%"))],
         };
 
         var viaFile = ProjectInputsFile.Parse(ProjectInputsFile.Write(inputs).ToList(), "f");
 
         Assert.That(Map(viaFile).ToJson(), Is.EqualTo(Map(inputs).ToJson()));
+    }
+
+    [TestCase("My+Probe.Service", "my-probe.service")]
+    [TestCase("Shop.API", "shop.api")]
+    [TestCase("billing_Worker", "billing_worker")]
+    public void Rebase_and_publish_derive_the_same_name_and_place(string assemblyName, string repository)
+    {
+        var inputs = Project("/src/shop/bin/publish/") with
+        {
+            AssemblyName = assemblyName,
+            DefaultArchiveDirectory = "/src/shop/bin/distroless",
+            ContainerImageTags = "1.4.2;latest",
+            DistrolessDebianSuite = "Trixie",
+            LockFile = "/src/shop/distroless.lock.json",
+            DistrolessUpdateLock = true,
+        };
+
+        var plan = Map(inputs);
+        var rebase = ProjectPlanMapper.MapRebase(inputs, Mirrors);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(plan.Repository, Is.EqualTo(repository));
+            Assert.That(rebase.Output, Is.EqualTo(new OutputTarget(plan.Repository, plan.Tags, plan.ArchivePath, plan.Registry, plan.LocalEngine))
+                .Using<OutputTarget>((a, b) => a.Repository == b.Repository && a.Tags.SequenceEqual(b.Tags) && a.ArchivePath == b.ArchivePath
+                    && a.Registry == b.Registry && a.LocalEngine == b.LocalEngine));
+            Assert.That(rebase.Source, Is.EqualTo($"/src/shop/bin/distroless/{repository}.tar"), "the archive the publish wrote");
+            Assert.That((rebase.Mirror, rebase.SecurityMirror), Is.EqualTo((plan.Base.Mirror, plan.Base.SecurityMirror)));
+            Assert.That((rebase.LockFile, rebase.LockMode), Is.EqualTo((plan.Base.LockFile, plan.Base.LockMode)));
+            Assert.That(rebase.CacheDirectory, Is.EqualTo(plan.CacheDirectory));
+        });
+    }
+
+    [Test]
+    public void A_pushed_image_is_rebased_from_its_registry_and_an_explicit_source_wins()
+    {
+        var pushed = Project("/p/") with { ContainerRegistry = "registry.test:5000", ContainerImageTags = "1.0;latest" };
+        var file = Path.Combine(TestEnvironment.NewTempDirectory("rebase-source"), "old.tar");
+        File.WriteAllBytes(file, []);
+        var project = Path.Combine(Path.GetDirectoryName(file)!, "App.csproj");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ProjectPlanMapper.MapRebase(pushed, Mirrors).Source, Is.EqualTo("registry.test:5000/shop.api:1.0"));
+            Assert.That(ProjectPlanMapper.MapRebase(pushed with { DistrolessRebaseSource = "registry.test:5000/shop/api:0.9" }, Mirrors).Source,
+                Is.EqualTo("registry.test:5000/shop/api:0.9"));
+            Assert.That(ProjectPlanMapper.MapRebase(pushed with { ProjectFile = project, DistrolessRebaseSource = "old.tar" }, Mirrors).Source,
+                Is.EqualTo(file), "a file relative to the project");
+        });
     }
 }

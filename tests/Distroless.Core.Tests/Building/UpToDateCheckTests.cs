@@ -173,7 +173,7 @@ public sealed class UpToDateCheckTests
     {
         using var temp = new TempDirectory();
         var plan = ContainerizerTests.Plan(temp, FakePublishOutput.Write(temp), temp.Combine("cache"));
-        return UpToDateCheck.Ineligible([plan with { Base = plan.Base with { LockFile = lockFile, LockMode = mode } }]);
+        return UpToDateCheck.Ineligible([plan with { Base = plan.Base with { LockFile = lockFile, LockMode = Enum.Parse<Distroless.Base.LockMode>(mode) } }]);
     }
 
     [Test]

@@ -93,7 +93,7 @@ public sealed class RegistryBaseConfigTests
     [Test]
     public void Ports_are_the_union_of_the_base_ports_and_ours()
     {
-        var config = Create(new ContainerSettings { Ports = ["8080/tcp", "443/tcp"] });
+        var config = Create(new ContainerSettings { Ports = [new ContainerPort(8080), new ContainerPort(443)] });
 
         Assert.That(config.ExposedPorts, Is.EqualTo(new[] { "443/tcp", "80/tcp", "8080/tcp" }));
     }
@@ -134,5 +134,5 @@ public sealed class RegistryBaseConfigTests
 
     [Test]
     public void The_config_validates_against_the_OCI_schema()
-        => Assert.That(OciSchemas.Errors(OciSchemas.Config, OciJson.Serialize(Create(new ContainerSettings { Ports = ["8080/tcp"] }))), Is.Empty);
+        => Assert.That(OciSchemas.Errors(OciSchemas.Config, OciJson.Serialize(Create(new ContainerSettings { Ports = [new ContainerPort(8080)] }))), Is.Empty);
 }
