@@ -74,7 +74,7 @@ public sealed partial class ArchitectureTests
 
     [Test]
     public void The_scan_sees_the_core_sources()
-        => Assert.That(RepositoryFiles.SourceFiles("src/Distroless.Core"), Does.Contain("src/Distroless.Core/Building/HostDefaults.cs"));
+        => Assert.That(RepositoryFiles.SourceFiles("src/Distroless.Core"), Does.Contain("src/Distroless.Core/Building/Project/HostDefaults.cs"));
 
     private static IEnumerable<string> Offending(Regex pattern) => RepositoryFiles.SourceFiles("src/Distroless.Core")
         .Where(file => pattern.IsMatch(File.ReadAllText(RepositoryFiles.PathOf(file))));

@@ -79,7 +79,7 @@ public sealed partial class ProjectInputsTargetsTests
     public void The_inputs_file_carries_every_metadata_name_the_mapper_reads()
     {
         var read = new[] { "ProjectPlanMapper.cs", "ProjectBuild.cs" }
-            .SelectMany(f => MetadataRead().Matches(File.ReadAllText(RepositoryFiles.PathOf("src/Distroless.Core/Building/" + f))))
+            .SelectMany(f => MetadataRead().Matches(File.ReadAllText(RepositoryFiles.PathOf("src/Distroless.Core/Building/Project/" + f))))
             .Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal).ToList();
         var written = Target("Distroless.Sdk.OutOfProcess.targets", "_DistrolessInputLines").Descendants("_DistrolessInputLine")
             .Select(e => (string?)e.Attribute("Include")).OfType<string>()
